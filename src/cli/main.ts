@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * The `tug` command line: commander wiring only. Each command parses its flags into a typed options
+ * object and calls its module; the one catch below maps every error to text or JSON and to the exit
+ * codes of README.md ("Exit codes").
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, toTugError } from '../errors.js';
+import { runDemo } from './commands/demo.js';
+import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
+import { createRunContext, writeLine, type RunContext } from './context.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(ctx: RunContext): Command {
+  const program = new Command('tug')
+    .description('Declarative GitOps for Trackunit Iris: plan and apply depots, customers, custom fields, assets and rental contracts from YAML.')
+    .version('0.1.0')
+    .option('--format <format>', 'error output format: text or json (a command\'s own --format wins)', 'text')
+    .enablePositionalOptions()
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    });
+
+  program
+    .command('sandbox')
+    .description('Run the Trackunit API emulator (auth, sites, customers, custom fields, assets, rental, ISO 15143-3) on loopback')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '8787')
+    .addOption(new Option('--host <host>', 'loopback address to bind').choices(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'))
+    .option('--data <file>', 'load the account from this JSON file if it exists and save every change to it')
+    .option('--seed <kind>', 'initial account when there is no data file: demo or empty', 'demo')
+    .option('--assets <n>', 'number of owned assets to generate (demo default 30)')
+    .option('--customers <n>', 'number of extra customers to generate')
+    .option('--latency-ms <ms>', 'latency added to every API request')
+    .option('--faults <spec>', 'fault injection, e.g. "rental:429=0.1,503=0.05;writes:commit-drop=0.02;*:latency=30"')
+    .option('--fault-seed <seed>', 'seed for the fault dice (reproducible fault patterns)')
+    .option('--rate-limit <family=rps[/burst]>', 'token bucket for an API family (repeatable), e.g. rental=10', collect)
+    .option('--token-ttl <seconds>', 'access token lifetime (default: 3600 for v1, 1200 for v2, as documented)')
+    .option('--clock <fake|date-time>', 'run on a fake clock (moved with POST /_sandbox/clock/advance)')
+    .option('--no-irisx', 'account without IrisX: Customer and Rental APIs and definition writes answer 403')
+    .addOption(new Option('--format <format>', 'start-up output: text or json').choices(['text', 'json']).default('text'))
+    .action(async (flags: SandboxFlags) => {
+      await runSandbox(parseSandboxFlags(flags), flags.format as 'text' | 'json', ctx);
+    });
+
+  program
+    .command('demo')
+    .description('Start the embedded sandbox with the demo fleet and walk through the account over real HTTP')
+    .action(async () => runDemo(ctx));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (never calls process.exit itself). */
+export async function main(argv: string[], ctx: RunContext = createRunContext()): Promise<number> {
+  const program = buildProgram(ctx);
+  let format: unknown;
+  program.hook('preAction', (_program, command) => {
+    format = command.getOptionValueSource('format') === 'cli' ? command.opts().format : program.opts().format;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+    }
+    const tugError = toTugError(error);
+    if ((format ?? program.opts().format) === 'json') {
+      writeLine(ctx.stderr, JSON.stringify({ error: tugError.toJSON() }));
+    } else {
+      writeLine(ctx.stderr, `${ctx.color.red('Error:')} ${tugError.message} ${ctx.color.dim(`[${tugError.code}]`)}`);
+      if (tugError.hint) writeLine(ctx.stderr, `${ctx.color.dim('Hint:')} ${tugError.hint}`);
+    }
+    return tugError.exitCode;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`tug: ${String(error)}\n`);
+      process.exitCode = ExitCode.error;
+    },
+  );
+}
