@@ -9,7 +9,7 @@
  *   commit-drop                  handle the request (the write happens), then destroy the connection
  *   retry-after                  seconds in the Retry-After header of injected 429s (default 1)
  *
- * Selectors: `*` (all), `reads`, `writes`, a family (`rental`), a route name (`rental.sync`) or a glob
+ * Selectors: `*` (all), `reads`, `writes`, a family (`rental`), a route name (`rental.synchronize`) or a glob
  * (`*.create`). The text form used by `tug sandbox --faults` is
  *   `rental:429=0.1,503=0.05;writes:commit-drop=0.02;*:latency=30`
  * The dice are seeded so a fault pattern is reproducible.

@@ -8,7 +8,7 @@
  *   in Trackunit that no manifest manages (a construction site, a walk-in customer).
  */
 import { createRng, deterministicUuid, pick } from './random.js';
-import type { AssetRecord, CustomerRecord, DefinitionRecord, SiteRecord, Store, Telemetry } from './store.js';
+import { blankDefinition, type AssetRecord, type CustomerRecord, type DefinitionRecord, type SiteRecord, type Store, type Telemetry } from './store.js';
 
 export type SeedKind = 'demo' | 'empty';
 
@@ -124,31 +124,7 @@ function makeAsset(store: Store, index: number, rng: () => number, owned: boolea
 }
 
 function definition(store: Store, partial: Partial<DefinitionRecord> & Pick<DefinitionRecord, 'key' | 'type' | 'title'>): DefinitionRecord {
-  const stamp = iso(0);
-  return {
-    id: store.newId(),
-    entityType: 'ASSET',
-    owner: 'TRACKUNIT',
-    description: null,
-    translations: [],
-    uiVisible: true,
-    uiEditable: true,
-    scopeType: 'ACCOUNT',
-    minimum: null,
-    maximum: null,
-    unitSi: null,
-    unitUs: null,
-    isInteger: null,
-    minimumLength: null,
-    maximumLength: null,
-    pattern: null,
-    allValues: null,
-    multiSelect: null,
-    currency: null,
-    createdAt: stamp,
-    updatedAt: stamp,
-    ...partial,
-  };
+  return blankDefinition({ id: store.newId(), entityType: 'ASSET', owner: 'TRACKUNIT', ...partial }, iso(0));
 }
 
 /** A selection of Trackunit's documented standard (Trackunit-owned) asset fields. */

@@ -101,6 +101,35 @@ export interface DefinitionRecord {
   updatedAt: string;
 }
 
+/** A definition with every optional field at its default (UI-visible, editable, ACCOUNT scope). */
+export function blankDefinition(
+  fields: Pick<DefinitionRecord, 'id' | 'key' | 'entityType' | 'type' | 'owner'> & Partial<DefinitionRecord>,
+  at: string,
+): DefinitionRecord {
+  return {
+    title: null,
+    description: null,
+    translations: [],
+    uiVisible: true,
+    uiEditable: true,
+    scopeType: 'ACCOUNT',
+    minimum: null,
+    maximum: null,
+    unitSi: null,
+    unitUs: null,
+    isInteger: null,
+    minimumLength: null,
+    maximumLength: null,
+    pattern: null,
+    allValues: null,
+    multiSelect: null,
+    currency: null,
+    createdAt: at,
+    updatedAt: at,
+    ...fields,
+  };
+}
+
 /** Typed value wrapper: exactly one member is set, chosen by the definition's type. */
 export type FieldValue = Record<string, unknown>;
 
