@@ -9,12 +9,18 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, toTugError } from '../errors.js';
 import { runDemo } from './commands/demo.js';
+import { runDoctorCommand, type DoctorFlags } from './commands/doctor.js';
 import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
 import { createRunContext, writeLine, type RunContext } from './context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function buildProgram(ctx: RunContext): Command {
+/** What a command reports without throwing (e.g. doctor with a failed check). */
+export interface CommandOutcome {
+  exitCode: number;
+}
+
+export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCode: ExitCode.ok }): Command {
   const program = new Command('tug')
     .description('Declarative GitOps for Trackunit Iris: plan and apply depots, customers, custom fields, assets and rental contracts from YAML.')
     .version('0.1.0')
@@ -49,6 +55,17 @@ export function buildProgram(ctx: RunContext): Command {
     });
 
   program
+    .command('doctor')
+    .description('Check configuration, credentials, clock skew, API entitlements and response shapes against Trackunit')
+    .option('--iris-url <url>', 'Iris API base URL (default: TRACKUNIT_IRIS_URL or https://iris.trackunit.com)')
+    .option('--auth-url <url>', 'authorization server base URL (default: TRACKUNIT_AUTH_URL or https://auth.trackunit.com)')
+    .option('--sandbox', 'check an embedded sandbox instead (no credentials needed)', false)
+    .addOption(new Option('--format <format>', 'output: text or json').choices(['text', 'json']).default('text'))
+    .action(async (flags: DoctorFlags) => {
+      outcome.exitCode = await runDoctorCommand(flags, ctx);
+    });
+
+  program
     .command('demo')
     .description('Start the embedded sandbox with the demo fleet and walk through the account over real HTTP')
     .action(async () => runDemo(ctx));
@@ -58,14 +75,15 @@ export function buildProgram(ctx: RunContext): Command {
 
 /** Runs the CLI and returns the exit code (never calls process.exit itself). */
 export async function main(argv: string[], ctx: RunContext = createRunContext()): Promise<number> {
-  const program = buildProgram(ctx);
+  const outcome: CommandOutcome = { exitCode: ExitCode.ok };
+  const program = buildProgram(ctx, outcome);
   let format: unknown;
   program.hook('preAction', (_program, command) => {
     format = command.getOptionValueSource('format') === 'cli' ? command.opts().format : program.opts().format;
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return ExitCode.ok;
+    return outcome.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end with exit code 0; usage errors were already printed by commander.

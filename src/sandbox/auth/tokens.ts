@@ -78,6 +78,8 @@ export class TokenStore {
   private readonly refresh = new Map<string, RefreshGrant>();
   /** Number of tokens issued per flow: tests assert "exactly one token request". */
   readonly issued = { v1: 0, v2: 0, refresh: 0 };
+  /** Every token value ever handed out, so tests can prove none of them leaks into output. */
+  readonly everIssued: string[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -87,6 +89,7 @@ export class TokenStore {
   issueAccess(principal: Omit<Principal, 'expiresAt'>, seconds: number): string {
     const token = randomBytes(24).toString('base64url');
     this.access.set(token, { ...principal, expiresAt: this.clock.now() + seconds * 1000 });
+    this.everIssued.push(token);
     this.issued[principal.flow] += 1;
     return token;
   }
@@ -94,6 +97,7 @@ export class TokenStore {
   issueRefresh(grant: Omit<RefreshGrant, 'expiresAt'>): string {
     const token = randomBytes(32).toString('base64url');
     this.refresh.set(token, { ...grant, expiresAt: this.clock.now() + REFRESH_TOKEN_SECONDS * 1000 });
+    this.everIssued.push(token);
     return token;
   }
 

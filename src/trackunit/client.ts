@@ -1,0 +1,189 @@
+/**
+ * TrackunitClient: the only code in tug that speaks HTTP to Trackunit. Every request goes through the
+ * same steps — rate scheduler slot → access token → transport → classify → (retry | result | error) —
+ * and is counted in the run's metrics. Endpoint modules (endpoints/<api>.ts) build on `request()`.
+ */
+import type { ApiFamily, ClientConfig } from './config.js';
+import { ApiError, OutcomeUnknownError, safePath, type OutcomeLookup, type Violation } from './errors.js';
+import { UndiciTransport, type HttpResponse, type Transport } from './http.js';
+import { RunMetrics, type MetricsSnapshot } from './metrics.js';
+import { RateScheduler, realClock, type SchedulerClock } from './rate-scheduler.js';
+import { backoffMs, classifyNetworkError, classifyStatus, networkErrorCode, parseRetryAfter, type Verdict } from './retry.js';
+import { TokenProvider } from './auth.js';
+
+export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
+
+export interface RequestSpec {
+  family: ApiFamily;
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path on the Iris base URL, e.g. `/api/site/v1/sites`. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Default: everything but POST. A non-idempotent request is never retried after an ambiguous failure. */
+  idempotent?: boolean;
+  /** For creates: how to re-read the object if the outcome is unknown. */
+  lookup?: OutcomeLookup;
+  /** `Accept` header; default application/json. */
+  accept?: string;
+  /** Overrides the configured attempts (the ISO export: every repeat of a URL spends its scarce pool). */
+  maxAttempts?: number;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the response is JSON, otherwise undefined (see `text`). */
+  body: T;
+  text: string;
+}
+
+export interface ClientDeps {
+  transport?: Transport;
+  clock?: SchedulerClock;
+  /** Randomness for backoff jitter (tests pass a fixed one). */
+  random?: () => number;
+}
+
+function buildUrl(base: string, path: string, query: Record<string, QueryValue> | undefined): URL {
+  const url = new URL(path, base);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(v));
+  }
+  return url;
+}
+
+function parseJson(response: HttpResponse): unknown {
+  if (!(response.headers['content-type'] ?? '').includes('json') || response.text === '') return undefined;
+  try {
+    return JSON.parse(response.text);
+  } catch {
+    return undefined;
+  }
+}
+
+export class TrackunitClient {
+  readonly metrics = new RunMetrics();
+  readonly scheduler: RateScheduler;
+  private readonly tokens: TokenProvider;
+  private readonly transport: Transport;
+  private readonly clock: SchedulerClock;
+  private readonly random: () => number;
+
+  constructor(
+    readonly config: ClientConfig,
+    deps: ClientDeps = {},
+  ) {
+    this.transport = deps.transport ?? new UndiciTransport(config.timeouts);
+    this.clock = deps.clock ?? realClock;
+    this.random = deps.random ?? Math.random;
+    this.scheduler = new RateScheduler(config.limits, this.clock, this.metrics);
+    this.tokens = new TokenProvider(config.auth, config.authUrl, this.transport, this.clock, this.metrics);
+  }
+
+  /** Fetch a token now (doctor's credential check); returns nothing secret. */
+  async authenticate(): Promise<void> {
+    await this.tokens.token();
+  }
+
+  metricsSnapshot(): MetricsSnapshot {
+    return this.metrics.snapshot();
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  async request<T = unknown>(spec: RequestSpec): Promise<ApiResponse<T>> {
+    const url = buildUrl(this.config.irisUrl, spec.path, spec.query);
+    const idempotent = spec.idempotent ?? spec.method !== 'POST';
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const family = this.metrics.family(spec.family);
+    const fail = (status: number, attempts: number, init: { apiCode?: string; message: string; violations?: Violation[]; cause?: unknown }) =>
+      new ApiError({ method: spec.method, path: safePath(url), status, attempts, family: spec.family, ...init });
+    const maxAttempts = spec.maxAttempts ?? this.config.retry.maxAttempts;
+    let renewedAfter401 = false;
+
+    for (let attempt = 1; ; attempt += 1) {
+      const slot = await this.scheduler.acquire(spec.family);
+      let token = '';
+      let response: HttpResponse | undefined;
+      let networkError: unknown;
+      try {
+        token = await this.tokens.token();
+        family.requests += 1;
+        family.bytesOut += body ? Buffer.byteLength(body) : 0;
+        response = await this.transport.send({
+          method: spec.method,
+          url,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: spec.accept ?? 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...spec.headers,
+          },
+          body,
+        });
+        family.bytesIn += response.bytesIn;
+      } catch (error) {
+        if (!token) throw error; // the token itself failed: an AuthError, already descriptive
+        networkError = error;
+      } finally {
+        slot.release();
+      }
+
+      let verdict: Verdict;
+      if (response === undefined) {
+        const code = networkErrorCode(networkError);
+        verdict = classifyNetworkError(code, idempotent);
+        if (verdict.action === 'fail' || (verdict.action === 'retry' && attempt >= maxAttempts)) {
+          family.errors += 1;
+          throw fail(0, attempt, { apiCode: code, message: (networkError as Error)?.message ?? 'network error', cause: networkError });
+        }
+      } else {
+        if (response.status < 400) {
+          this.scheduler.onSuccess(spec.family);
+          return { status: response.status, headers: response.headers, body: parseJson(response) as T, text: response.text };
+        }
+        const errorBody = (parseJson(response) ?? {}) as { code?: string; message?: string; violations?: Violation[] };
+        const details = { apiCode: errorBody.code, message: errorBody.message ?? `HTTP ${response.status}`, violations: errorBody.violations };
+        if (response.status === 401 && !renewedAfter401) {
+          // The token may have expired early or been revoked: renew once, retry once.
+          renewedAfter401 = true;
+          this.tokens.invalidate(token);
+          family.retries += 1;
+          attempt -= 1;
+          continue;
+        }
+        verdict = classifyStatus(response.status, idempotent);
+        if (response.status === 429) {
+          family.rateLimited += 1;
+          const retryAfter = parseRetryAfter(response.headers['retry-after'], this.clock.now());
+          const { maxRetryAfterMs } = this.config.retry;
+          if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) {
+            family.errors += 1;
+            throw fail(429, attempt, { ...details, message: `${details.message} (Retry-After ${Math.round(retryAfter / 1000)} s is longer than the ${maxRetryAfterMs / 1000} s we wait)` });
+          }
+          this.scheduler.onRateLimited(spec.family, retryAfter, maxRetryAfterMs);
+        }
+        if (verdict.action === 'fail' || (verdict.action === 'retry' && attempt >= maxAttempts)) {
+          family.errors += 1;
+          throw fail(response.status, attempt, details);
+        }
+      }
+
+      if (verdict.action === 'unknown-outcome') {
+        family.errors += 1;
+        throw new OutcomeUnknownError(
+          { method: spec.method, path: safePath(url), status: response?.status ?? 0, attempts: attempt, family: spec.family, apiCode: verdict.reason, message: `ambiguous failure (${verdict.reason})` },
+          spec.lookup,
+        );
+      }
+      family.retries += 1;
+      // 429s wait in the scheduler (the family is paused); everything else backs off here.
+      if (response?.status !== 429) await this.clock.sleep(backoffMs(attempt, this.config.retry, this.random));
+    }
+  }
+}
