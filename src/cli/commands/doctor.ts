@@ -2,33 +2,14 @@
  * `tug doctor`: can tug work with this Trackunit account? Checks configuration, credentials, clock
  * skew, and per API the entitlement and the response shapes tug relies on. Exit 0 when nothing failed.
  */
-import { ConfigError, TugError } from '../../errors.js';
-import { DEFAULT_CREDENTIALS, startSandbox, type SandboxHandle } from '../../sandbox/index.js';
-import { TrackunitClient } from '../../trackunit/client.js';
-import { DEFAULT_AUTH_URL, DEFAULT_IRIS_URL, authFromEnv, clientConfig, type AuthConfig } from '../../trackunit/config.js';
+import { ConfigError } from '../../errors.js';
 import { runDoctor, type CheckStatus, type DoctorReport } from '../../trackunit/doctor.js';
 import { ENDPOINT_PROBES } from '../../trackunit/endpoints/index.js';
+import { connect, type ConnectFlags } from '../connect.js';
 import { writeLine, type RunContext } from '../context.js';
 
-export interface DoctorFlags {
-  irisUrl?: string;
-  authUrl?: string;
-  sandbox: boolean;
+export interface DoctorFlags extends ConnectFlags {
   format: string;
-}
-
-/** Base URLs: flag, then TRACKUNIT_IRIS_URL / TRACKUNIT_AUTH_URL, then the real Trackunit hosts. */
-function baseUrls(flags: DoctorFlags, env: NodeJS.ProcessEnv): { irisUrl: string; authUrl: string } {
-  return {
-    irisUrl: flags.irisUrl ?? env.TRACKUNIT_IRIS_URL ?? DEFAULT_IRIS_URL,
-    authUrl: flags.authUrl ?? env.TRACKUNIT_AUTH_URL ?? DEFAULT_AUTH_URL,
-  };
-}
-
-function sandboxAuth(): AuthConfig {
-  const key = DEFAULT_CREDENTIALS.apiKeys[0];
-  if (!key) throw new TugError('internal_error', 'the sandbox has no default API key');
-  return { flow: 'v2', clientId: key.clientId, clientSecret: key.clientSecret, scopes: key.allowedScopes };
 }
 
 const MARK: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };
@@ -50,21 +31,13 @@ export async function runDoctorCommand(flags: DoctorFlags, ctx: RunContext): Pro
   if (flags.format !== 'text' && flags.format !== 'json') {
     throw new ConfigError('invalid_option', `--format must be "text" or "json", got "${flags.format}"`);
   }
-  let sandbox: SandboxHandle | undefined;
-  let client: TrackunitClient | undefined;
+  const connection = await connect(flags, ctx.env);
   try {
-    if (flags.sandbox) {
-      sandbox = await startSandbox({ port: 0, seed: 'demo' });
-      client = new TrackunitClient(clientConfig({ irisUrl: sandbox.url, authUrl: sandbox.url, auth: sandboxAuth() }));
-    } else {
-      client = new TrackunitClient(clientConfig({ ...baseUrls(flags, ctx.env), auth: authFromEnv(ctx.env) }));
-    }
-    const report = await runDoctor(client, ENDPOINT_PROBES, ctx.now);
+    const report = await runDoctor(connection.client, ENDPOINT_PROBES, ctx.now);
     if (flags.format === 'json') writeLine(ctx.stdout, JSON.stringify(report, null, 2));
     else renderText(report, ctx);
     return report.ok ? 0 : 1;
   } finally {
-    await client?.close();
-    await sandbox?.close();
+    await connection.close();
   }
 }
