@@ -10,6 +10,8 @@ export interface RunContext {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
+  /** Working directory: relative paths and tug.yaml are found from here. */
+  cwd: string;
   /** Colour on only for a TTY and when NO_COLOR is not set. */
   color: ChalkInstance;
   now: () => number;
@@ -26,6 +28,7 @@ export function createRunContext(overrides: Partial<RunContext> = {}): RunContex
     stdout,
     stderr: overrides.stderr ?? process.stderr,
     env,
+    cwd: overrides.cwd ?? process.cwd(),
     color: overrides.color ?? (colorEnabled ? chalk : new Chalk({ level: 0 })),
     now: overrides.now ?? (() => Date.now()),
     onInterrupt:

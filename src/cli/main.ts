@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ExitCode, toTugError } from '../errors.js';
 import { runDemo } from './commands/demo.js';
 import { runDoctorCommand, type DoctorFlags } from './commands/doctor.js';
+import { runValidate, type ValidateFlags } from './commands/validate.js';
 import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
 import { createRunContext, writeLine, type RunContext } from './context.js';
 
@@ -52,6 +53,16 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .addOption(new Option('--format <format>', 'start-up output: text or json').choices(['text', 'json']).default('text'))
     .action(async (flags: SandboxFlags) => {
       await runSandbox(parseSandboxFlags(flags), flags.format as 'text' | 'json', ctx);
+    });
+
+  program
+    .command('validate')
+    .description('Check manifests offline: YAML, schemas, references, custom field values, dates — every problem with file:line:col')
+    .argument('[paths...]', 'manifest files, directories or globs (default: the manifests globs of tug.yaml)')
+    .option('--config <file>', 'project configuration (default: ./tug.yaml)')
+    .addOption(new Option('--format <format>', 'output: text, json, or github (pull request annotations)').choices(['text', 'json', 'github']).default('text'))
+    .action(async (paths: string[], flags: ValidateFlags) => {
+      outcome.exitCode = await runValidate(paths, flags, ctx);
     });
 
   program

@@ -1,0 +1,89 @@
+/**
+ * Loading tug.yaml: parse with positions, validate against schemas/tug.schema.json (every problem at
+ * once, as file:line:col), fill defaults and resolve paths relative to the file's directory.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { formatText } from '../manifests/diagnostics.js';
+import { schemaDiagnostics } from '../manifests/schema-check.js';
+import { parseYaml } from '../manifests/yaml.js';
+import type { ApiFamily, FamilyLimit } from '../trackunit/config.js';
+import type { KindName, ProjectConfigFile, ThresholdMap } from './project.js';
+
+export const CONFIG_FILE = 'tug.yaml';
+export const DEFAULT_MANIFEST_GLOBS = ['manifests/**/*.yaml', 'manifests/**/*.yml'];
+
+/** tug.yaml with defaults filled and paths absolute. */
+export interface ProjectConfig {
+  /** Absolute path of tug.yaml; undefined when running without one. */
+  file: string | undefined;
+  dir: string;
+  manifests: string[];
+  trackunit: { irisUrl?: string; authUrl?: string; auth?: 'v1' | 'v2'; scopes?: string[]; sandbox: boolean };
+  rateLimits: Partial<Record<ApiFamily, FamilyLimit>>;
+  concurrency: number;
+  stateDir: string;
+  prune: { kinds: KindName[] };
+  protect: string[];
+  safety: { maxDeletes: ThresholdMap; maxUpdates: ThresholdMap; guardEmptyDesiredState: boolean };
+}
+
+export function defaultProjectConfig(dir: string): ProjectConfig {
+  return resolveConfig({}, undefined, dir);
+}
+
+function resolveConfig(raw: ProjectConfigFile, file: string | undefined, dir: string): ProjectConfig {
+  const irisUrl = raw.trackunit?.irisUrl;
+  return {
+    file,
+    dir,
+    manifests: raw.manifests ?? DEFAULT_MANIFEST_GLOBS,
+    trackunit: {
+      sandbox: irisUrl === 'sandbox',
+      ...(irisUrl && irisUrl !== 'sandbox' ? { irisUrl } : {}),
+      ...(raw.trackunit?.authUrl ? { authUrl: raw.trackunit.authUrl } : {}),
+      ...(raw.trackunit?.auth ? { auth: raw.trackunit.auth } : {}),
+      ...(raw.trackunit?.scopes ? { scopes: raw.trackunit.scopes } : {}),
+    },
+    rateLimits: raw.rateLimits ?? {},
+    concurrency: raw.concurrency ?? 4,
+    stateDir: resolve(dir, raw.stateDir ?? 'state'),
+    prune: { kinds: raw.prune?.kinds ?? [] },
+    protect: raw.protect ?? [],
+    safety: {
+      maxDeletes: raw.safety?.maxDeletes ?? {},
+      maxUpdates: raw.safety?.maxUpdates ?? {},
+      guardEmptyDesiredState: raw.safety?.guardEmptyDesiredState ?? true,
+    },
+  };
+}
+
+/**
+ * Load tug.yaml from `configPath`, or from `cwd` when it exists there. Without either, defaults
+ * (manifests under ./manifests) — unless `required`.
+ */
+export async function loadProjectConfig(options: { cwd: string; configPath?: string; required?: boolean }): Promise<ProjectConfig> {
+  const file = resolve(options.cwd, options.configPath ?? CONFIG_FILE);
+  if (!existsSync(file)) {
+    if (options.configPath || options.required) {
+      throw new ConfigError('config_not_found', `${relative(options.cwd, file) || file} not found`, {
+        hint: 'Create tug.yaml (see README.md, "Manifests") or pass --config PATH.',
+      });
+    }
+    return defaultProjectConfig(options.cwd);
+  }
+  const shown = relative(options.cwd, file) || file;
+  const parsed = parseYaml(await readFile(file, 'utf8'), shown);
+  const [document] = parsed.documents;
+  const problems = [...parsed.diagnostics];
+  if (parsed.documents.length > 1) problems.push({ file: shown, line: 1, col: 1, code: 'structure', severity: 'error', message: 'tug.yaml must hold a single YAML document' });
+  if (document) problems.push(...schemaDiagnostics(document, 'tug.schema.json', undefined));
+  if (problems.length > 0) {
+    throw new ConfigError('invalid_config', `${shown} is invalid:\n${problems.map((d) => `  ${formatText(d)}`).join('\n')}`, {
+      meta: { diagnostics: problems.map((d) => ({ file: d.file, line: d.line, col: d.col, message: d.message })) },
+    });
+  }
+  return resolveConfig((document?.data ?? {}) as ProjectConfigFile, file, dirname(file));
+}

@@ -1,0 +1,19 @@
+/** A GeoJSON ring is closed: its last position equals its first (a schema cannot compare items). */
+import type { Diagnostic } from '../diagnostics.js';
+import { diagnosticAt, ofKind, type ManifestDocument } from '../document.js';
+
+export function polygonRings(docs: ManifestDocument[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const doc of ofKind(docs, 'Depot')) {
+    doc.manifest.area?.coordinates.forEach((ring, r) => {
+      const first = ring[0];
+      const last = ring[ring.length - 1];
+      if (first && last && JSON.stringify(first) !== JSON.stringify(last)) {
+        out.push(
+          diagnosticAt(doc, ['area', 'coordinates', r, ring.length - 1], `polygon ring ${r + 1} is not closed: its last position ${JSON.stringify(last)} must equal its first ${JSON.stringify(first)}`, 'open_polygon'),
+        );
+      }
+    });
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * Finding and reading manifest files: files, directories (every *.yaml / *.yml below) and globs,
+ * in a stable order (sorted paths), each parsed with positions kept.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { ManifestError } from '../errors.js';
+import type { Diagnostic } from './diagnostics.js';
+import { DEFAULT_YAML_LIMITS, fileTooLarge, parseYaml, type ParsedDocument, type YamlLimits } from './yaml.js';
+
+export interface LoadOptions {
+  /** Directory that relative patterns are resolved against (the tug.yaml directory). */
+  baseDir: string;
+  /** Directory file names are shown relative to (the working directory). */
+  displayDir: string;
+  limits?: YamlLimits;
+  /** Files never treated as manifests (tug.yaml itself). */
+  exclude?: string[];
+}
+
+export interface LoadResult {
+  documents: ParsedDocument[];
+  diagnostics: Diagnostic[];
+  /** Absolute paths of the files read, sorted. */
+  files: string[];
+}
+
+const YAML_FILES = '**/*.{yaml,yml}';
+
+async function expand(pattern: string, baseDir: string): Promise<string[]> {
+  const absolute = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
+  if (!isDynamicPattern(pattern)) {
+    const info = await stat(absolute).catch(() => undefined);
+    if (!info) throw new ManifestError('manifest_not_found', `no such file or directory: ${pattern}`);
+    if (info.isDirectory()) return glob(YAML_FILES, { cwd: absolute, absolute: true, onlyFiles: true });
+    return [absolute];
+  }
+  return glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true });
+}
+
+/**
+ * Resolve patterns to files. A named file or directory must exist; a glob may match nothing (the default
+ * globs cover both .yaml and .yml), but all of them together must find at least one file.
+ */
+export async function findManifestFiles(patterns: string[], options: LoadOptions): Promise<string[]> {
+  const files = new Set<string>();
+  const excluded = new Set((options.exclude ?? []).map((f) => resolve(options.baseDir, f)));
+  for (const pattern of patterns) {
+    for (const file of await expand(pattern, options.baseDir)) if (!excluded.has(file)) files.add(file);
+  }
+  if (files.size === 0) {
+    throw new ManifestError('manifest_not_found', `no manifest files match ${patterns.map((p) => `"${p}"`).join(', ')} (resolved from ${options.baseDir})`, {
+      hint: 'Check the manifests globs in tug.yaml, or pass files or directories to the command.',
+    });
+  }
+  return [...files].sort();
+}
+
+export async function loadManifests(patterns: string[], options: LoadOptions): Promise<LoadResult> {
+  const files = await findManifestFiles(patterns, options);
+  const documents: ParsedDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const limits = options.limits ?? DEFAULT_YAML_LIMITS;
+  for (const file of files) {
+    const shown = relative(options.displayDir, file) || file;
+    const info = await stat(file);
+    if (info.size > limits.maxFileBytes) {
+      // Refused before reading: a huge file must not cost the memory to hold it.
+      diagnostics.push(fileTooLarge(shown, info.size, limits));
+      continue;
+    }
+    const parsed = parseYaml(await readFile(file, 'utf8'), shown, limits);
+    documents.push(...parsed.documents);
+    diagnostics.push(...parsed.diagnostics);
+  }
+  return { documents, diagnostics, files };
+}

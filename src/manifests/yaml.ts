@@ -1,0 +1,175 @@
+/**
+ * YAML parsing for manifests and tug.yaml, keeping each document's source so any JSON path can be
+ * mapped back to `file:line:col`.
+ *
+ * Two parsers, one result. Most files are plain data: js-yaml (core schema) reads them about ten times
+ * faster than the `yaml` package, and we keep only the data plus the file text. The `yaml` package's
+ * syntax tree with its LineCounter — exact positions, precise errors — is built only when a position is
+ * needed (a diagnostic) or when a file uses anything beyond plain data (anchors, aliases, tags) or fails
+ * to parse. That keeps validating 50,000 documents within seconds and hundreds of megabytes.
+ *
+ * Safety: a size limit per file, duplicate keys refused, alias expansion limited (billion laughs),
+ * and no tags at all — a manifest is plain data, so `!include`, `!!binary`, `!!js/...` are errors.
+ */
+import jsYaml from 'js-yaml';
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import type { Diagnostic } from './diagnostics.js';
+
+export interface YamlLimits {
+  /** Largest file accepted, in bytes. */
+  maxFileBytes: number;
+  /** Aliases resolved per document (anchors may be used, but not to blow up memory). */
+  maxAliasCount: number;
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxFileBytes: 10 * 1024 * 1024, maxAliasCount: 100 };
+
+export type PathSegment = string | number;
+
+/** A file's text and, once needed, its syntax tree. */
+export interface SourceFile {
+  file: string;
+  text: string;
+  tree?: SyntaxTree;
+}
+
+interface SyntaxTree {
+  lineCounter: LineCounter;
+  /** The non-empty documents, in order (aligned with ParsedDocument.index). */
+  documents: Document.Parsed[];
+}
+
+/** One YAML document with where it came from; `data` is its plain JS value. */
+export interface ParsedDocument {
+  file: string;
+  /** 0-based position among the file's non-empty documents. */
+  index: number;
+  data: unknown;
+  source: SourceFile;
+}
+
+export interface ParseResult {
+  documents: ParsedDocument[];
+  diagnostics: Diagnostic[];
+}
+
+export function fileTooLarge(file: string, size: number, limits: YamlLimits): Diagnostic {
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return {
+    file,
+    line: 1,
+    col: 1,
+    code: 'file_too_large',
+    severity: 'error',
+    message: `file is ${mib(size)}, larger than the ${mib(limits.maxFileBytes)} limit; split it into several files`,
+  };
+}
+
+const isEmpty = (data: unknown) => data === null || data === undefined;
+
+/**
+ * What looks like an anchor (`&a`), alias (`*a`) or tag (`!x`): such files take the careful path (alias
+ * limit, tag ban). A false alarm (`"Hello !world"`) only costs speed; `Jensen & Søn` is not one.
+ */
+const BEYOND_PLAIN_DATA = /(^|[\s[{,])[&*!][^\s,\]}]/m;
+
+function parseFast(source: SourceFile): ParsedDocument[] | undefined {
+  if (BEYOND_PLAIN_DATA.test(source.text)) return undefined;
+  try {
+    const all = jsYaml.loadAll(source.text, undefined, { schema: jsYaml.CORE_SCHEMA, filename: source.file });
+    return all.filter((data) => !isEmpty(data)).map((data, index) => ({ file: source.file, index, data, source }));
+  } catch {
+    return undefined; // syntax errors, duplicate keys: the careful path reports them precisely
+  }
+}
+
+/** The `yaml` package's syntax tree of a file (built once, on demand). */
+function syntaxTree(source: SourceFile): SyntaxTree {
+  if (!source.tree) {
+    const lineCounter = new LineCounter();
+    const docs = parseAllDocuments(source.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const list = Array.isArray(docs) ? docs : [docs];
+    // Emptiness from the tree itself (never toJS here: that would expand aliases without a limit).
+    const empty = (d: Document.Parsed) => d.errors.length === 0 && (d.contents === null || (isScalar(d.contents) && d.contents.value === null));
+    source.tree = { lineCounter, documents: list.filter((d) => !empty(d)) };
+  }
+  return source.tree;
+}
+
+function parseCareful(source: SourceFile, limits: YamlLimits): ParseResult {
+  const { lineCounter, documents: trees } = syntaxTree(source);
+  const { file, text } = source;
+  const at = (offset: number, message: string, code: string): Diagnostic => ({ file, ...lineCounter.linePos(offset), message, code, severity: 'error' });
+  const documents: ParsedDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  trees.forEach((doc, index) => {
+    const problems = doc.errors.map((e) =>
+      e.code === 'DUPLICATE_KEY'
+        ? at(e.pos[0], `duplicate key "${(/^[^:\n]+/.exec(text.slice(e.pos[0]))?.[0] ?? '').trim()}" in the same mapping`, 'yaml_syntax')
+        : at(e.pos[0], `YAML syntax error: ${e.message}`, 'yaml_syntax'),
+    );
+    visit(doc, {
+      Node(_key, node) {
+        if (node.tag) problems.push(at(node.range?.[0] ?? 0, `YAML tag ${node.tag} is not allowed: manifests are plain data`, 'yaml_tag'));
+      },
+    });
+    if (problems.length > 0) {
+      diagnostics.push(...problems);
+      return;
+    }
+    try {
+      documents.push({ file, index, data: doc.toJS({ maxAliasCount: limits.maxAliasCount }), source });
+    } catch (error) {
+      diagnostics.push(at(doc.range[0], `cannot expand aliases: ${(error as Error).message} (limit ${limits.maxAliasCount})`, 'yaml_alias'));
+    }
+  });
+  return { documents: documents.filter((d) => !isEmpty(d.data)), diagnostics };
+}
+
+/** The careful path alone (tests compare it with the fast one; both must give the same data). */
+export function parseYamlCarefully(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParseResult {
+  return parseCareful({ file, text }, limits);
+}
+
+/** Parse a (multi-document) YAML text; problems come back as diagnostics, never thrown. */
+export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParseResult {
+  const size = Buffer.byteLength(text);
+  if (size > limits.maxFileBytes) return { documents: [], diagnostics: [fileTooLarge(file, size, limits)] };
+  const source: SourceFile = { file, text };
+  const fast = parseFast(source);
+  return fast ? { documents: fast, diagnostics: [] } : parseCareful(source, limits);
+}
+
+/**
+ * Source position of the node at `path` in a document: the key (`target: 'key'`) or the value. When
+ * the path does not exist, the position of its nearest existing ancestor.
+ */
+export function positionOf(parsed: ParsedDocument, path: PathSegment[], target: 'key' | 'value' = 'value'): { line: number; col: number } {
+  const { lineCounter, documents } = syntaxTree(parsed.source);
+  const doc = documents[parsed.index];
+  if (!doc) return { line: 1, col: 1 };
+  let node: unknown = doc.contents;
+  let keyNode: Node | undefined;
+  let nearest: Node | undefined = isNode(node) ? node : undefined;
+  let resolved = true;
+  for (const segment of path) {
+    keyNode = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) {
+        resolved = false;
+        break;
+      }
+      keyNode = isNode(pair.key) ? pair.key : undefined;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number' && isNode(node.items[segment])) {
+      node = node.items[segment];
+    } else {
+      resolved = false;
+      break;
+    }
+    nearest = isNode(node) ? node : (keyNode ?? nearest);
+  }
+  const chosen = resolved && target === 'key' && keyNode ? keyNode : nearest;
+  return lineCounter.linePos(chosen?.range?.[0] ?? doc.range[0]);
+}

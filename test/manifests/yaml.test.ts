@@ -1,0 +1,63 @@
+/**
+ * The YAML layer: the fast path (js-yaml) and the careful path (yaml with positions) must read the same
+ * data, positions must point at the exact key or value, and the safety rules must hold on both paths.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseYaml, parseYamlCarefully, positionOf } from '../../src/manifests/yaml.js';
+
+const EXAMPLES = join(import.meta.dirname, '../../examples/manifests');
+const BROKEN = join(import.meta.dirname, 'broken');
+
+describe('fast and careful YAML paths agree', () => {
+  const files = [
+    ...readdirSync(EXAMPLES).map((f) => join(EXAMPLES, f)),
+    ...readdirSync(BROKEN).filter((f) => f.endsWith('.yaml')).map((f) => join(BROKEN, f)),
+  ];
+  it.each(files)('%s', (file) => {
+    const text = readFileSync(file, 'utf8');
+    const fast = parseYaml(text, 'f.yaml');
+    const careful = parseYamlCarefully(text, 'f.yaml');
+    expect(fast.documents.map((d) => d.data)).toEqual(careful.documents.map((d) => d.data));
+    expect(fast.diagnostics).toEqual(careful.diagnostics);
+  });
+
+  it('keeps YAML 1.2 core types on both paths: dates stay strings, no octal surprises', () => {
+    const text = 'a: 2026-01-01\nb: 012\nc: 0o17\nd: yes\ne: ~\nf: 1e3\ng: "08"\n';
+    const fast = parseYaml(text, 'x.yaml').documents[0]?.data;
+    expect(fast).toEqual({ a: '2026-01-01', b: 12, c: 15, d: 'yes', e: null, f: 1000, g: '08' });
+    expect(parseYamlCarefully(text, 'x.yaml').documents[0]?.data).toEqual(fast);
+  });
+});
+
+describe('positions', () => {
+  const text = 'kind: Depot\nkey: a\nname: A\n---\n# comment only\n---\nkind: Customer\nitems:\n  - x: 1\n    y: [1, 2]\n';
+  const { documents } = parseYaml(text, 'p.yaml');
+
+  it('skips empty documents and numbers the rest in order', () => {
+    expect(documents.map((d) => [d.index, (d.data as { kind: string }).kind])).toEqual([
+      [0, 'Depot'],
+      [1, 'Customer'],
+    ]);
+  });
+
+  it('maps paths to the key or the value, and missing paths to the nearest ancestor', () => {
+    const second = documents[1]!;
+    expect(positionOf(second, ['items', 0, 'y', 1])).toEqual({ line: 10, col: 12 });
+    expect(positionOf(second, ['items', 0, 'y'], 'key')).toEqual({ line: 10, col: 5 });
+    expect(positionOf(second, ['items', 0, 'nope'], 'key')).toEqual({ line: 9, col: 5 });
+    expect(positionOf(documents[0]!, ['name'])).toEqual({ line: 3, col: 7 });
+  });
+});
+
+describe('safety', () => {
+  it('refuses tags, limits alias expansion, refuses duplicate keys and oversized files', () => {
+    expect(parseYaml('a: !include x.yaml\n', 't.yaml').diagnostics[0]?.message).toBe('YAML tag !include is not allowed: manifests are plain data');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
+    expect(parseYaml(bomb, 'b.yaml').diagnostics[0]?.code).toBe('yaml_alias');
+    expect(parseYaml('a: &x 1\nb: *x\n', 'ok.yaml').documents[0]?.data).toEqual({ a: 1, b: 1 });
+    expect(parseYaml('a: 1\na: 2\n', 'd.yaml').diagnostics[0]?.message).toBe('duplicate key "a" in the same mapping');
+    expect(parseYaml('a: 1\n', 'l.yaml', { maxFileBytes: 3, maxAliasCount: 10 }).diagnostics[0]?.code).toBe('file_too_large');
+  });
+});
