@@ -12,6 +12,7 @@ import { runDemo } from './commands/demo.js';
 import { runDoctorCommand, type DoctorFlags } from './commands/doctor.js';
 import { runValidate, type ValidateFlags } from './commands/validate.js';
 import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
+import { runSnapshotCommand, type SnapshotFlags } from './commands/snapshot.js';
 import { createRunContext, writeLine, type RunContext } from './context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -74,6 +75,22 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .addOption(new Option('--format <format>', 'output: text or json').choices(['text', 'json']).default('text'))
     .action(async (flags: DoctorFlags) => {
       outcome.exitCode = await runDoctorCommand(flags, ctx);
+    });
+
+  program
+    .command('snapshot')
+    .description('Export the ISO 15143-3 fleet snapshot (hour meters, positions, asset ids) as JSON, CSV or NDJSON, cached by the 15-minute rule')
+    .addOption(new Option('--format <format>', 'output: json, csv or ndjson').choices(['json', 'csv', 'ndjson']).default('json'))
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .option('--id <identifier>', 'one asset by PIN/VIN or serial number (single-element endpoint)')
+    .option('--max-age <duration>', 'serve cached responses younger than this: 15m, 2h, 1d (never under 15m without the pool flag)', '15m')
+    .option('--state-dir <dir>', 'state directory holding the ISO cache (default: state/; with --sandbox a temporary one)')
+    .option('--iris-url <url>', 'Iris API base URL (default: TRACKUNIT_IRIS_URL or https://iris.trackunit.com)')
+    .option('--auth-url <url>', 'authorization server base URL (default: TRACKUNIT_AUTH_URL or https://auth.trackunit.com)')
+    .option('--sandbox', 'read an embedded sandbox (demo fleet, no credentials needed)', false)
+    .option('--use-troubleshooting-pool', "allow requests inside a URL's 15-minute window, spending its 50-request troubleshooting pool", false)
+    .action(async (flags: SnapshotFlags) => {
+      outcome.exitCode = await runSnapshotCommand(flags, ctx);
     });
 
   program

@@ -101,7 +101,7 @@ export class TrackunitClient {
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const family = this.metrics.family(spec.family);
-    const fail = (status: number, attempts: number, init: { apiCode?: string; message: string; violations?: Violation[]; cause?: unknown }) =>
+    const fail = (status: number, attempts: number, init: { apiCode?: string; message: string; violations?: Violation[]; cause?: unknown; retryAfterMs?: number }) =>
       new ApiError({ method: spec.method, path: safePath(url), status, attempts, family: spec.family, ...init });
     const maxAttempts = spec.maxAttempts ?? this.config.retry.maxAttempts;
     let renewedAfter401 = false;
@@ -164,13 +164,14 @@ export class TrackunitClient {
           const { maxRetryAfterMs } = this.config.retry;
           if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) {
             family.errors += 1;
-            throw fail(429, attempt, { ...details, message: `${details.message} (Retry-After ${Math.round(retryAfter / 1000)} s is longer than the ${maxRetryAfterMs / 1000} s we wait)` });
+            throw fail(429, attempt, { ...details, retryAfterMs: retryAfter, message: `${details.message} (Retry-After ${Math.round(retryAfter / 1000)} s is longer than the ${maxRetryAfterMs / 1000} s we wait)` });
           }
           this.scheduler.onRateLimited(spec.family, retryAfter, maxRetryAfterMs);
         }
         if (verdict.action === 'fail' || (verdict.action === 'retry' && attempt >= maxAttempts)) {
           family.errors += 1;
-          throw fail(response.status, attempt, details);
+          const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers['retry-after'], this.clock.now()) : undefined;
+          throw fail(response.status, attempt, { ...details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
         }
       }
 

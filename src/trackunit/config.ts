@@ -74,8 +74,9 @@ export const DEFAULT_LIMITS: Record<ApiFamily, FamilyLimit> = {
   'custom-fields': { ratePerSecond: 10, burst: 10, maxInFlight: 8 },
   assets: { ratePerSecond: 10, burst: 10, maxInFlight: 8 },
   rental: { ratePerSecond: 10, burst: 10, maxInFlight: 8 },
-  'iso-fleet': { ratePerSecond: 50, burst: 50, maxInFlight: 16 },
-  'iso-single': { ratePerSecond: 500, burst: 100, maxInFlight: 32 },
+  // Burst + rate ≤ the documented per-second limit, so no one-second window ever exceeds it.
+  'iso-fleet': { ratePerSecond: 48, burst: 2, maxInFlight: 16 },
+  'iso-single': { ratePerSecond: 490, burst: 10, maxInFlight: 32 },
 };
 
 export const DEFAULT_RETRY: RetryConfig = { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 };

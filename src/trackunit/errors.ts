@@ -22,6 +22,8 @@ export interface ApiErrorInit {
   violations?: Violation[];
   attempts: number;
   family: string;
+  /** For a 429: the server's Retry-After, in milliseconds, when it sent one. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -50,6 +52,7 @@ export class ApiError extends TugError {
   readonly violations: Violation[];
   readonly attempts: number;
   readonly family: string;
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: ApiErrorInit, code = 'api_error') {
     const meta: JsonObject = { method: init.method, path: init.path, status: init.status, attempts: init.attempts, family: init.family };
@@ -63,6 +66,8 @@ export class ApiError extends TugError {
     this.violations = init.violations ?? [];
     this.attempts = init.attempts;
     this.family = init.family;
+    this.retryAfterMs = init.retryAfterMs;
+    if (init.retryAfterMs !== undefined) this.meta.retryAfterMs = init.retryAfterMs;
   }
 }
 

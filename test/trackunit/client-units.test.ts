@@ -45,7 +45,7 @@ describe('configuration', () => {
     const config = clientConfig({ auth: { flow: 'v2', clientId: 'a', clientSecret: 'b', scopes: [] }, limits: { rental: { ratePerSecond: 3 } } });
     expect(config.irisUrl).toBe('https://iris.trackunit.com');
     expect(config.limits.rental).toEqual({ ...DEFAULT_LIMITS.rental, ratePerSecond: 3 });
-    expect(config.limits['iso-fleet'].ratePerSecond).toBe(50);
+    expect(config.limits['iso-fleet'].ratePerSecond + (config.limits['iso-fleet'].burst ?? 0)).toBeLessThanOrEqual(50);
     expect(config.pageSize).toBe(1000);
     expect(() => clientConfig({ auth: config.auth, pageSize: 1001 })).toThrow(/between 1 and 1000/);
     expect(() => clientConfig({ auth: config.auth, limits: { sites: { ratePerSecond: 0 } } })).toThrow(/must be > 0/);
