@@ -1,0 +1,32 @@
+/**
+ * Canonical JSON (object keys sorted, no whitespace, undefined dropped) and fingerprints over it:
+ * the same data always gives the same bytes and the same hash, whatever order it was built in.
+ */
+import { createHash } from 'node:crypto';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Sort object keys recursively and drop undefined members; arrays keep their order. */
+export function canonicalize(value: unknown): Json {
+  if (value === null || typeof value !== 'object') {
+    if (value === undefined) return null;
+    if (typeof value === 'number' && !Number.isFinite(value)) return null;
+    return value as Json;
+  }
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonicalize(v)));
+  const out: { [key: string]: Json } = {};
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) out[key] = canonicalize(member);
+  }
+  return out;
+}
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonicalize(value));
+}
+
+/** `sha256:` + the first 16 hex digits of the SHA-256 of the canonical JSON. */
+export function fingerprint(value: unknown): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16)}`;
+}

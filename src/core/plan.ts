@@ -1,0 +1,109 @@
+/**
+ * The Plan, as data. Everything `tug plan` decides and `tug apply` executes is here, serialisable as
+ * is: the same Plan feeds the terminal, markdown and JSON renderers, the plan file and its fingerprint.
+ */
+import type { Operation } from 'fast-json-patch';
+import type { KindName } from '../config/project.js';
+import type { ApiFamily } from '../trackunit/config.js';
+import type { Json } from './canonical.js';
+
+/** Version of the plan file format; apply refuses any other. */
+export const PLAN_FORMAT_VERSION = 1;
+
+export type Op = 'create' | 'update' | 'delete' | 'sync';
+
+/**
+ * A reference to an object that may not exist yet when the plan is made (a depot created earlier in the
+ * same apply): apply replaces `{"$ref": "Depot/aarhus"}` by that object's Trackunit id.
+ */
+export interface IdRef {
+  $ref: string;
+}
+
+/** One API call a change will make. Bodies are final except for IdRef placeholders. */
+export interface PlannedRequest {
+  family: ApiFamily;
+  method: 'POST' | 'PATCH' | 'DELETE';
+  /** Path; may contain one `{id}` placeholder for the change's own live id (filled for creates at apply). */
+  path: string;
+  body?: Json;
+  headers?: Record<string, string>;
+}
+
+/** One change: what, why, from what to what, and the calls that make it so. */
+export interface Change {
+  /** `op:Kind/identity`, unique within a plan. */
+  key: string;
+  op: Op;
+  kind: KindName;
+  /** The identity from the manifest (Depot key, Customer externalReference, …). */
+  id: string;
+  /** The Trackunit id of the live object (absent for creates). */
+  liveId?: string;
+  /** Normalised live state the change was planned against (absent for creates). */
+  before?: Json;
+  /** Normalised desired state (absent for deletes). */
+  after?: Json;
+  /** RFC 6902 patch from before to after (only changed fields). */
+  patch: Operation[];
+  requests: PlannedRequest[];
+  /** Fingerprint of the raw live object(s) the change was planned against; apply refuses if it moved. */
+  fingerprint?: string;
+  /** `file:line` of the manifest that caused the change (deletes: none). */
+  reason?: string;
+  /** Dependency level (see src/kinds/registry.ts); creates/updates run top-down, deletes bottom-up. */
+  level: number;
+  /** Keys of changes that must succeed first. */
+  dependsOn: string[];
+  /** What else happens, e.g. "3 values holding "Diesel" become "HVO100"". */
+  notes: string[];
+}
+
+/** A live object no manifest describes and tug does not manage: reported, never changed. */
+export interface UnmanagedObject {
+  kind: KindName;
+  liveId: string;
+  label: string;
+}
+
+/** A problem found while planning (e.g. a custom field type change), with its manifest position. */
+export interface PlanProblem {
+  kind: KindName;
+  id: string;
+  message: string;
+  /** `file:line:col` */
+  location?: string;
+  severity: 'error' | 'warning';
+}
+
+export interface SafetyBreach {
+  rule: 'max-deletes' | 'max-updates' | 'protected' | 'empty-desired-state';
+  kind: KindName;
+  message: string;
+  /** Change keys involved. */
+  changes: string[];
+}
+
+export interface Budget {
+  /** API requests apply will make, per API family. */
+  requests: Partial<Record<ApiFamily, number>>;
+  totalRequests: number;
+  /** Predicted apply duration at the configured rate limits, in seconds. */
+  predictedSeconds: number;
+}
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  /** Fingerprint of everything below: two plans of the same inputs have the same one. */
+  fingerprint: string;
+  changes: Change[];
+  unmanaged: UnmanagedObject[];
+  problems: PlanProblem[];
+  safety: { ok: boolean; breaches: SafetyBreach[] };
+  budget: Budget;
+  summary: Record<KindName, Partial<Record<Op, number>>>;
+}
+
+export function changeKey(op: Op, kind: KindName, id: string): string {
+  return `${op}:${kind}/${id}`;
+}
