@@ -1,0 +1,92 @@
+/**
+ * buildPlan: desired state + live state + policy → Plan. Pure: no network, no filesystem, no clock.
+ * The kind planners find the changes; this function orders them, applies --target, checks the
+ * safety policy, computes the request budget and fingerprints the result, so identical inputs give a
+ * byte-identical plan.
+ */
+import type { KindName } from '../config/project.js';
+import { KIND_NAMES } from '../config/project.js';
+import { planAssets } from '../kinds/asset/plan.js';
+import { planContracts } from '../kinds/contract/plan.js';
+import { planDefinitions } from '../kinds/custom-field-definition/plan.js';
+import { planCustomers } from '../kinds/customer/plan.js';
+import { planDepots } from '../kinds/depot/plan.js';
+import { computeBudget } from './budget.js';
+import { canonicalize, fingerprint } from './canonical.js';
+import { orderChanges } from './order.js';
+import { PLAN_FORMAT_VERSION, type Change, type Op, type Plan, type PlanProblem, type UnmanagedObject } from './plan.js';
+import type { KindPlan, KindPlanner, PlanInput } from './planner.js';
+import { createRefs } from './refs.js';
+import { checkSafety } from './safety.js';
+import { desiredOfKind } from './state.js';
+
+/** In dependency order; see src/kinds/registry.ts. */
+export const PLANNERS: KindPlanner[] = [planDefinitions, planDepots, planCustomers, planAssets, planContracts];
+
+function patternToRegex(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+}
+
+/** Keep the targeted changes and, transitively, the changes they depend on. */
+function applyTargets(changes: Change[], targets: string[] | undefined): Change[] {
+  if (!targets || targets.length === 0) return changes;
+  const patterns = targets.map(patternToRegex);
+  const byKey = new Map(changes.map((c) => [c.key, c]));
+  const keep = new Set<string>();
+  const visit = (change: Change) => {
+    if (keep.has(change.key)) return;
+    keep.add(change.key);
+    for (const dep of change.dependsOn) {
+      const target = byKey.get(dep);
+      if (target) visit(target);
+    }
+  };
+  for (const change of changes) if (patterns.some((p) => p.test(`${change.kind}/${change.id}`))) visit(change);
+  return changes.filter((c) => keep.has(c.key));
+}
+
+function summarize(changes: Change[]): Plan['summary'] {
+  const summary = Object.fromEntries(KIND_NAMES.map((k) => [k, {}])) as Plan['summary'];
+  for (const c of changes) summary[c.kind][c.op as Op] = (summary[c.kind][c.op as Op] ?? 0) + 1;
+  return summary;
+}
+
+function merge(parts: KindPlan[]): KindPlan {
+  const managed: Partial<Record<KindName, number>> = {};
+  for (const part of parts) for (const [k, n] of Object.entries(part.managed) as Array<[KindName, number]>) managed[k] = (managed[k] ?? 0) + n;
+  return {
+    changes: parts.flatMap((p) => p.changes),
+    problems: parts.flatMap((p) => p.problems),
+    unmanaged: parts.flatMap((p) => p.unmanaged),
+    managed,
+    protectedIdentities: parts.flatMap((p) => p.protectedIdentities),
+  };
+}
+
+const byProblem = (a: PlanProblem, b: PlanProblem) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id) || a.message.localeCompare(b.message);
+const byUnmanaged = (a: UnmanagedObject, b: UnmanagedObject) => a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label) || a.liveId.localeCompare(b.liveId);
+
+export function buildPlan(input: PlanInput): Plan {
+  const refs = createRefs(input.desired, input.live);
+  const parts = merge(PLANNERS.map((planner) => planner(input, refs)));
+  const changes = orderChanges(applyTargets(parts.changes, input.options.targets));
+  const desiredCounts = Object.fromEntries(KIND_NAMES.map((k) => [k, desiredOfKind(input.desired, k).length]));
+  const breaches = checkSafety(input.options.policy, {
+    changes,
+    managedCounts: parts.managed,
+    desiredCounts,
+    protectedIdentities: new Set(parts.protectedIdentities),
+  });
+  const body = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    changes,
+    unmanaged: [...parts.unmanaged].sort(byUnmanaged),
+    problems: [...parts.problems].sort(byProblem),
+    safety: { ok: breaches.length === 0, breaches },
+    budget: computeBudget(changes, input.options.limits),
+    summary: summarize(changes),
+  };
+  // Round-trip through canonical JSON: the plan object is exactly what its file will hold.
+  const canonical = canonicalize(body) as unknown as Omit<Plan, 'fingerprint'>;
+  return { ...canonical, fingerprint: fingerprint(canonical) } as Plan;
+}

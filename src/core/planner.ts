@@ -1,0 +1,41 @@
+/**
+ * The contract between the plan engine and the kind planners (src/kinds/<kind>/plan.ts): each takes the
+ * desired and live state of its kind and returns changes, problems and what it left alone. Pure.
+ */
+import type { KindName } from '../config/project.js';
+import type { ApiFamily, FamilyLimit } from '../trackunit/config.js';
+import type { Change, PlanProblem, UnmanagedObject } from './plan.js';
+import type { Refs } from './refs.js';
+import type { SafetyPolicy } from './safety.js';
+import type { DesiredState, LiveState } from './state.js';
+
+export interface PlanOptions {
+  /** Kinds tug may delete managed objects of (tug.yaml prune.kinds). */
+  prune: KindName[];
+  policy: SafetyPolicy;
+  limits: Record<ApiFamily, FamilyLimit>;
+  /** `Kind/identity` patterns: plan only these (and nothing else). */
+  targets?: string[];
+}
+
+export interface PlanInput {
+  desired: DesiredState;
+  live: LiveState;
+  options: PlanOptions;
+}
+
+export interface KindPlan {
+  changes: Change[];
+  problems: PlanProblem[];
+  unmanaged: UnmanagedObject[];
+  /** Live objects of the kind that tug manages (base of the safety percentages). */
+  managed: Partial<Record<KindName, number>>;
+  /** `Kind/identity` of desired objects marked `protected: true`. */
+  protectedIdentities: string[];
+}
+
+export type KindPlanner = (input: PlanInput, refs: Refs) => KindPlan;
+
+export function emptyKindPlan(): KindPlan {
+  return { changes: [], problems: [], unmanaged: [], managed: {}, protectedIdentities: [] };
+}

@@ -1,0 +1,86 @@
+/**
+ * Resolving references between objects: a Depot key to its site id (or to the site this plan creates),
+ * an asset reference (assetId, serialNumber, pin, externalReference) to the live asset, a Customer
+ * reference to the live customer. Built once per plan from both states.
+ */
+import type { AssetRef } from '../kinds/asset/manifest.js';
+import type { Asset } from '../trackunit/endpoints/assets.js';
+import type { Customer } from '../trackunit/endpoints/customers.js';
+import type { Site } from '../trackunit/endpoints/sites.js';
+import { depotKeyOf } from './ownership.js';
+import type { IdRef } from './plan.js';
+import { desiredOfKind, type DesiredState, type LiveState } from './state.js';
+
+export type AssetResolution = { asset: Asset } | { problem: string };
+
+export interface Refs {
+  /** The managed live site of a Depot key. */
+  site(key: string): Site | undefined;
+  /** The site id of a Depot key: live id, or a reference to the site created earlier in the same apply. */
+  depotId(key: string): string | IdRef;
+  customer(externalReference: string): Customer | undefined;
+  /** The live asset an asset reference names. */
+  asset(ref: AssetRef): AssetResolution;
+}
+
+const normalizeSerial = (s: string) => s.trim().toUpperCase();
+
+export function createRefs(desired: DesiredState, live: LiveState): Refs {
+  const sites = new Map<string, Site>();
+  for (const site of live.sites) {
+    const key = depotKeyOf(site);
+    if (key !== undefined && !sites.has(key)) sites.set(key, site);
+  }
+  const customers = new Map(live.customers.filter((c) => c.externalReference).map((c) => [c.externalReference as string, c]));
+  const byId = new Map(live.assets.map((a) => [a.id, a]));
+  const bySerial = new Map<string, Asset[]>();
+  for (const asset of live.assets) {
+    if (!asset.serialNumber) continue;
+    const key = normalizeSerial(asset.serialNumber);
+    bySerial.set(key, [...(bySerial.get(key) ?? []), asset]);
+  }
+  const byReference = new Map(live.assets.filter((a) => a.externalReference).map((a) => [a.externalReference as string, a]));
+
+  const resolveDirect = (ref: AssetRef): AssetResolution | undefined => {
+    if (ref.assetId !== undefined) {
+      const asset = byId.get(ref.assetId);
+      return asset ? { asset } : { problem: `no asset with id ${ref.assetId}` };
+    }
+    if (ref.serialNumber !== undefined) {
+      const found = bySerial.get(normalizeSerial(ref.serialNumber)) ?? [];
+      if (found.length === 1) return { asset: found[0]! };
+      return { problem: found.length === 0 ? `no asset with serial number ${ref.serialNumber}` : `${found.length} assets have serial number ${ref.serialNumber}` };
+    }
+    if (ref.pin !== undefined) {
+      const pin = live.pins[ref.pin];
+      if (!pin || pin.match === 'none') return { problem: `PIN ${ref.pin} is not in the ISO 15143-3 fleet snapshot` };
+      if (pin.match === 'ambiguous') return { problem: `PIN ${ref.pin} matches several assets in the ISO 15143-3 snapshot: ${pin.candidates.join(', ')}` };
+      if (pin.assetId && byId.has(pin.assetId)) return { asset: byId.get(pin.assetId)! };
+      if (pin.serialNumber) return resolveDirect({ serialNumber: pin.serialNumber });
+      return { problem: `PIN ${ref.pin} resolved to no asset visible through the Assets API` };
+    }
+    return undefined;
+  };
+
+  // An Asset manifest may set the externalReference items use: resolve through its own identity.
+  const manifestReferences = new Map<string, AssetRef>();
+  for (const doc of desiredOfKind(desired, 'Asset')) {
+    const m = doc.manifest;
+    if (m.externalReference !== undefined && (m.assetId ?? m.serialNumber ?? m.pin) !== undefined) manifestReferences.set(m.externalReference, m);
+  }
+
+  return {
+    site: (key) => sites.get(key),
+    depotId: (key) => sites.get(key)?.id ?? { $ref: `Depot/${key}` },
+    customer: (ref) => customers.get(ref),
+    asset: (ref) => {
+      const direct = resolveDirect(ref);
+      if (direct) return direct;
+      const reference = ref.externalReference ?? '';
+      const viaManifest = manifestReferences.get(reference);
+      if (viaManifest) return resolveDirect(viaManifest) ?? { problem: `cannot resolve asset ${reference}` };
+      const asset = byReference.get(reference);
+      return asset ? { asset } : { problem: `no asset with externalReference ${reference}` };
+    },
+  };
+}
