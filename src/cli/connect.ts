@@ -7,6 +7,7 @@ import { TugError } from '../errors.js';
 import { DEFAULT_CREDENTIALS, startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { TrackunitClient } from '../trackunit/client.js';
 import { DEFAULT_AUTH_URL, DEFAULT_IRIS_URL, authFromEnv, clientConfig, type AuthConfig, type ClientConfigInput } from '../trackunit/config.js';
+import type { ProjectConfig } from '../config/load.js';
 
 export interface ConnectFlags {
   irisUrl?: string;
@@ -27,7 +28,7 @@ function sandboxAuth(): AuthConfig {
   return { flow: 'v2', clientId: key.clientId, clientSecret: key.clientSecret, scopes: key.allowedScopes };
 }
 
-export async function connect(flags: ConnectFlags, env: NodeJS.ProcessEnv, extra: Omit<ClientConfigInput, 'auth'> = {}): Promise<Connection> {
+export async function connect(flags: ConnectFlags, env: NodeJS.ProcessEnv, extra: Omit<ClientConfigInput, 'auth'> = {}, scopes?: string[]): Promise<Connection> {
   if (flags.sandbox) {
     const sandbox = await startSandbox({ port: 0, seed: 'demo' });
     const client = new TrackunitClient(clientConfig({ ...extra, irisUrl: sandbox.url, authUrl: sandbox.url, auth: sandboxAuth() }));
@@ -45,8 +46,22 @@ export async function connect(flags: ConnectFlags, env: NodeJS.ProcessEnv, extra
       ...extra,
       irisUrl: flags.irisUrl ?? env.TRACKUNIT_IRIS_URL ?? extra.irisUrl ?? DEFAULT_IRIS_URL,
       authUrl: flags.authUrl ?? env.TRACKUNIT_AUTH_URL ?? extra.authUrl ?? DEFAULT_AUTH_URL,
-      auth: authFromEnv(env),
+      auth: authFromEnv(env, scopes),
     }),
   );
   return { client, close: () => client.close() };
+}
+
+/**
+ * A client for a project: tug.yaml's trackunit section and rate limits, overridden by flags and the
+ * TRACKUNIT_* variables. `irisUrl: sandbox` (or --sandbox) runs against an embedded sandbox with the demo
+ * seed — fresh on every run, for demos and trials.
+ */
+export async function connectProject(config: ProjectConfig, flags: ConnectFlags, env: NodeJS.ProcessEnv): Promise<Connection> {
+  const extra: Omit<ClientConfigInput, 'auth'> = {
+    limits: config.rateLimits,
+    ...(config.trackunit.irisUrl ? { irisUrl: config.trackunit.irisUrl } : {}),
+    ...(config.trackunit.authUrl ? { authUrl: config.trackunit.authUrl } : {}),
+  };
+  return connect({ ...flags, sandbox: flags.sandbox || config.trackunit.sandbox }, env, extra, config.trackunit.scopes);
 }

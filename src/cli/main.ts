@@ -11,6 +11,7 @@ import { ExitCode, toTugError } from '../errors.js';
 import { runDemo } from './commands/demo.js';
 import { runDoctorCommand, type DoctorFlags } from './commands/doctor.js';
 import { runValidate, type ValidateFlags } from './commands/validate.js';
+import { runPlanCommand, type PlanFlags } from './commands/plan.js';
 import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
 import { runSnapshotCommand, type SnapshotFlags } from './commands/snapshot.js';
 import { createRunContext, writeLine, type RunContext } from './context.js';
@@ -64,6 +65,21 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .addOption(new Option('--format <format>', 'output: text, json, or github (pull request annotations)').choices(['text', 'json', 'github']).default('text'))
     .action(async (paths: string[], flags: ValidateFlags) => {
       outcome.exitCode = await runValidate(paths, flags, ctx);
+    });
+
+  program
+    .command('plan')
+    .description('Show the minimal changes that would make the Trackunit account match the manifests (never writes)')
+    .option('--config <file>', 'project configuration (default: ./tug.yaml)')
+    .option('--out <file>', 'save the plan (JSON) for `tug apply <file>`')
+    .addOption(new Option('--format <format>', 'output: text, markdown (pull request comment) or json').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0: none)', false)
+    .option('--target <Kind/identity>', 'plan only this object and what it depends on (repeatable; * wildcards)', collect)
+    .option('--iris-url <url>', 'Iris API base URL (overrides tug.yaml and TRACKUNIT_IRIS_URL)')
+    .option('--auth-url <url>', 'authorization server base URL')
+    .option('--sandbox', 'plan against an embedded sandbox with the demo fleet', false)
+    .action(async (flags: PlanFlags) => {
+      outcome.exitCode = await runPlanCommand(flags, ctx);
     });
 
   program

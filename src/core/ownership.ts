@@ -7,8 +7,8 @@
  *   so two sites cannot carry the same one). Renaming a depot keeps its key: an update, never a
  *   delete-and-create. Sites without the prefix (made by hand) are unmanaged unless a manifest adopts them.
  * - Customer: a hidden custom field `tugManaged` (CUSTOMER, not visible or editable in Manager) holding
- *   `tug/v1 Customer/<externalReference>`; it is written when tug creates or adopts the customer and read
- *   only for live customers no manifest describes (prune candidates).
+ *   `tug/v1 Customer/<externalReference>`; only when Customer prune is on, it is written when tug creates
+ *   or adopts the customer and read for the account's customers (to adopt, and to find prune candidates).
  * - CustomFieldDefinition, Asset, Contract: never deleted (definitions hold data; the Assets and Rental
  *   APIs cannot delete assets or contracts). Live ones no manifest describes are reported, not changed.
  */

@@ -51,12 +51,14 @@ export function checkSafety(policy: SafetyPolicy, input: SafetyInput): SafetyBre
   const kinds = [...new Set(input.changes.map((c) => c.kind))].sort();
   for (const kind of kinds) {
     const deletes = input.changes.filter((c) => c.kind === kind && c.op === 'delete');
-    const updates = input.changes.filter((c) => c.kind === kind && (c.op === 'update' || c.op === 'sync'));
+    // Objects updated, not changes: an asset with an update and a sync counts once.
+    const updateChanges = input.changes.filter((c) => c.kind === kind && (c.op === 'update' || c.op === 'sync'));
+    const updates = [...new Map(updateChanges.map((c) => [c.id, c])).values()];
     const base = input.managedCounts[kind] ?? 0;
     const del = exceeds(policy.maxDeletes[kind] ?? policy.maxDeletes.default ?? DEFAULT_MAX_DELETES, deletes.length, base);
     if (del) breaches.push({ rule: 'max-deletes', kind, message: `too many ${kind} deletes: ${del}`, changes: deletes.map((c) => c.key) });
     const upd = exceeds(policy.maxUpdates[kind] ?? policy.maxUpdates.default, updates.length, base);
-    if (upd) breaches.push({ rule: 'max-updates', kind, message: `too many ${kind} updates: ${upd}`, changes: updates.map((c) => c.key) });
+    if (upd) breaches.push({ rule: 'max-updates', kind, message: `too many ${kind} updates: ${upd}`, changes: updateChanges.map((c) => c.key) });
     const guarded = deletes.filter((c) => isProtected(policy, `${kind}/${c.id}`, input.protectedIdentities));
     for (const c of guarded) breaches.push({ rule: 'protected', kind, message: `${kind}/${c.id} is protected and cannot be deleted`, changes: [c.key] });
     if (policy.guardEmptyDesiredState && deletes.length > 0 && (input.desiredCounts[kind] ?? 0) === 0 && deletes.length >= base) {

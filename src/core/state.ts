@@ -37,13 +37,13 @@ export interface LiveState {
   definitions: Definition[];
   assets: Asset[];
   contracts: Contract[];
-  /** Items of every listed contract (read per contract: the API has no other list form). */
+  /** Items of the live contracts a manifest names (read per contract: the API has no other list form). */
   contractItems: ContractItem[];
   /** Custom field values per entity id — read only for entities whose manifests set custom fields. */
   values: Record<string, EntityField[]>;
   /** Contacts per customer id — read only for customers whose manifests list contacts. */
   contacts: Record<string, CustomerContact[]>;
-  /** Hidden managed-by-tug marker per customer id (read only for prune candidates). */
+  /** Hidden managed-by-tug marker per customer id (read only when Customer prune is on). */
   customerMarkers: Record<string, string | null>;
   /** PIN → resolution, for every `pin:` identifier in the manifests. */
   pins: Record<string, PinResolution>;

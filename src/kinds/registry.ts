@@ -1,12 +1,13 @@
 /**
  * The registry of manifest kinds. Adding a kind is one folder under src/kinds/ plus one entry here.
  *
- * Dependency levels (creates/updates run top-down, deletes bottom-up):
+ * Dependency levels of changes (creates/updates/syncs run top-down, deletes bottom-up):
  *
- *   0  CustomFieldDefinition, Depot     nothing depends on them existing first… except values and references
- *   1  Customer                          may carry custom field values (definitions first)
- *   2  Asset                             owningDepot → Depot
- *   3  Contract                          customer → Customer, hiringDepot → Depot, items → Asset
+ *   0  CustomFieldDefinition, Depot      (a depot's custom field values also wait for new definitions)
+ *   1  Customer                          may carry custom field values
+ *   2  Asset updates                     externalReference, custom field values
+ *   3  rental syncs (one per asset)      rentalStatus, owningDepot → Depot, items → Contract → Customer
+ *   4  Contract custom field values      the contract exists only once a sync created it
  */
 import type { KindName } from '../config/project.js';
 import type { AssetManifest } from './asset/manifest.js';

@@ -82,8 +82,8 @@ export const DEFAULT_LIMITS: Record<ApiFamily, FamilyLimit> = {
 export const DEFAULT_RETRY: RetryConfig = { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 };
 export const DEFAULT_TIMEOUTS: TimeoutConfig = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000 };
 
-/** Read credentials from the environment: v1 when a username is set, v2 otherwise. */
-export function authFromEnv(env: NodeJS.ProcessEnv): AuthConfig {
+/** Read credentials from the environment: v1 when a username is set, v2 otherwise (scopes: TRACKUNIT_SCOPES, else `defaultScopes` from tug.yaml, else all tug needs). */
+export function authFromEnv(env: NodeJS.ProcessEnv, defaultScopes?: string[]): AuthConfig {
   const get = (name: string) => {
     const value = env[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -107,7 +107,7 @@ export function authFromEnv(env: NodeJS.ProcessEnv): AuthConfig {
   if (username && password) {
     return { flow: 'v1', clientId: clientId!, clientSecret: clientSecret!, username, password, offlineAccess: true };
   }
-  const scopes = (get(CREDENTIAL_ENV.scopes) ?? 'asset.view account.view account.asset.manage account.site.manage account.customer.manage account.custom-fields.manage')
+  const scopes = (get(CREDENTIAL_ENV.scopes) ?? defaultScopes?.join(' ') ?? 'asset.view account.view account.asset.manage account.site.manage account.customer.manage account.custom-fields.manage')
     .split(/[\s,]+/)
     .filter(Boolean);
   return { flow: 'v2', clientId: clientId!, clientSecret: clientSecret!, scopes };

@@ -1,0 +1,63 @@
+/**
+ * `tug plan`: what would apply change? Reads the manifests and the live account, prints the minimal
+ * changes (text for people, markdown for pull requests, JSON = the plan file), optionally saves the plan
+ * for `tug apply plan.json`. Never writes to Trackunit.
+ *
+ * Exit codes: 0 no changes (or changes without --detailed-exitcode) · 1 the plan has errors ·
+ * 2 changes (with --detailed-exitcode) · 3 a safety breach (the full plan is shown first).
+ */
+import { writeFile, rename } from 'node:fs/promises';
+import { ConfigError, ExitCode } from '../../errors.js';
+import { loadProjectConfig } from '../../config/load.js';
+import { loadManifestSet } from '../../manifests/index.js';
+import type { Plan } from '../../core/plan.js';
+import { runPlan } from '../../plan/run-plan.js';
+import { renderPlanJson } from '../../render/plan-json.js';
+import { renderPlanMarkdown } from '../../render/plan-markdown.js';
+import { renderPlanText } from '../../render/plan-text.js';
+import { connectProject, type ConnectFlags } from '../connect.js';
+import { writeLine, type RunContext } from '../context.js';
+
+export interface PlanFlags extends ConnectFlags {
+  config?: string;
+  out?: string;
+  format: string;
+  detailedExitcode: boolean;
+  target?: string[];
+}
+
+/** Exit code of a finished plan (see the module comment). */
+export function planExitCode(plan: Plan, detailed: boolean): number {
+  if (!plan.safety.ok) return ExitCode.unsafe;
+  if (plan.problems.some((p) => p.severity === 'error')) return ExitCode.error;
+  return detailed && plan.changes.length > 0 ? ExitCode.changes : ExitCode.ok;
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise<number> {
+  if (!['text', 'markdown', 'json'].includes(flags.format)) {
+    throw new ConfigError('invalid_option', `--format must be text, markdown or json, got "${flags.format}"`);
+  }
+  const config = await loadProjectConfig({ cwd: ctx.cwd, configPath: flags.config });
+  const manifests = await loadManifestSet(config, ctx.cwd);
+  const connection = await connectProject(config, flags, ctx.env);
+  try {
+    const { plan, liveRequests: metrics, durationMs } = await runPlan({ client: connection.client, config, manifests, targets: flags.target, now: ctx.now });
+    if (flags.out) await writeAtomically(flags.out, renderPlanJson(plan));
+    if (flags.format === 'json') ctx.stdout.write(renderPlanJson(plan));
+    else if (flags.format === 'markdown') ctx.stdout.write(renderPlanMarkdown(plan));
+    else {
+      ctx.stdout.write(renderPlanText(plan, ctx.color));
+      const reads = metrics.totals.requests;
+      writeLine(ctx.stderr, ctx.color.dim(`Read the account with ${reads} API request${reads === 1 ? '' : 's'} in ${(durationMs / 1000).toFixed(1)} s.${flags.out ? ` Plan saved to ${flags.out}.` : ''}`));
+    }
+    return planExitCode(plan, flags.detailedExitcode);
+  } finally {
+    await connection.close();
+  }
+}

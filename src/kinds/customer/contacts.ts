@@ -1,0 +1,48 @@
+/**
+ * A customer's contacts, desired vs live, matched by name (a contact has no external reference): the
+ * manifest's list is the whole list once it is given, so unmatched live contacts are deleted, unmatched
+ * manifest contacts created, matched ones PATCHed with their changed fields only. A manifest without
+ * `contacts` leaves the contacts alone.
+ */
+import type { PlannedRequest } from '../../core/plan.js';
+import { CUSTOMERS_PATH, type CustomerContact as LiveContact } from '../../trackunit/endpoints/customers.js';
+import { changedFields, pick, withoutNulls, type JsonObject } from '../plan-helpers.js';
+import type { CustomerContact } from './manifest.js';
+import { normalizeContact, sortContacts } from './normalize.js';
+
+export interface ContactsPlan {
+  before: JsonObject[];
+  after: JsonObject[];
+  requests: PlannedRequest[];
+}
+
+/** `customerId`: the live id, or `{id}` for a customer created by the same change. */
+const contactsPath = (customerId: string) => `${CUSTOMERS_PATH}/${customerId === '{id}' ? customerId : encodeURIComponent(customerId)}/contacts`;
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+export function planContacts(desired: CustomerContact[], live: LiveContact[], customerId: string): ContactsPlan {
+  const path = contactsPath(customerId);
+  const unmatched = [...live].sort((a, b) => byName(a, b) || a.id.localeCompare(b.id));
+  const updates: PlannedRequest[] = [];
+  const creates: PlannedRequest[] = [];
+  for (const contact of [...desired].sort(byName)) {
+    const after = normalizeContact(contact);
+    const index = unmatched.findIndex((l) => l.name === contact.name);
+    if (index < 0) {
+      creates.push({ family: 'customers', method: 'POST', path, body: withoutNulls(after) });
+      continue;
+    }
+    const [match] = unmatched.splice(index, 1);
+    const fields = changedFields(normalizeContact(match!), after);
+    if (fields.length > 0) {
+      updates.push({ family: 'customers', method: 'PATCH', path: `${path}/${encodeURIComponent(match!.id)}`, body: pick(after, fields) });
+    }
+  }
+  const deletes: PlannedRequest[] = unmatched.map((l) => ({ family: 'customers', method: 'DELETE', path: `${path}/${encodeURIComponent(l.id)}` }));
+  return {
+    before: sortContacts(live.map(normalizeContact)),
+    after: sortContacts(desired.map(normalizeContact)),
+    requests: [...deletes, ...updates, ...creates],
+  };
+}

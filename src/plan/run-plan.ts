@@ -1,0 +1,83 @@
+/**
+ * runPlan: the I/O around the pure buildPlan (STYLE.md habit 1) — validated manifests → DesiredState,
+ * the live account → LiveState (with `pin:` identifiers resolved through the ISO snapshot, read at the
+ * same time as the lists), then buildPlan with tug.yaml's prune, safety and protection settings.
+ * Read-only: a plan never writes to Trackunit.
+ */
+import type { ProjectConfig } from '../config/load.js';
+import { buildPlan } from '../core/build-plan.js';
+import type { Plan } from '../core/plan.js';
+import type { PinResolution } from '../core/state.js';
+import { ManifestError } from '../errors.js';
+import type { ManifestSet } from '../manifests/index.js';
+import type { TrackunitClient } from '../trackunit/client.js';
+import type { MetricsSnapshot } from '../trackunit/metrics.js';
+import { toDesiredState } from './desired.js';
+import { metricsDelta, readLiveState } from './read-live.js';
+import { resolvePins, type PinsResult } from './resolve-pins.js';
+
+export interface RunPlanInput {
+  client: TrackunitClient;
+  config: ProjectConfig;
+  manifests: ManifestSet;
+  /** `Kind/identity` patterns (`--target`): plan only these and what they depend on. */
+  targets?: string[];
+  /** The run's clock: duration, and the ISO cache's 15-minute rule. Default Date.now. */
+  now?: () => number;
+  /** Per-object reads queued per API family (see readLiveState); default from the client's limits. */
+  readConcurrency?: number;
+}
+
+export interface RunPlanResult {
+  plan: Plan;
+  /** Requests this plan made, per API family (token requests counted separately). */
+  liveRequests: MetricsSnapshot;
+  durationMs: number;
+  /** The ISO snapshot read for `pin:` identifiers; absent when no manifest uses one. */
+  iso?: PinsResult['snapshot'];
+}
+
+/** A plan of a manifest set with errors would plan the wrong thing: refuse, and point at validate. */
+function refuseInvalid(manifests: ManifestSet): void {
+  const errors = manifests.diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors === 0) return;
+  throw new ManifestError('invalid_manifests', `the manifests have ${errors} error${errors === 1 ? '' : 's'}; no plan was made`, {
+    hint: 'Run `tug validate` to see each one with its file:line:col, fix them, then plan again.',
+    meta: { errors },
+  });
+}
+
+/** Settles `promise` silently too, so a failure elsewhere first does not leave it unhandled. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
+  const { client, config } = input;
+  const now = input.now ?? Date.now;
+  const started = now();
+  refuseInvalid(input.manifests);
+  const desired = toDesiredState(input.manifests.documents);
+  const before = client.metricsSnapshot();
+  const pinsRead = quiet(resolvePins(client, desired, { stateDir: config.stateDir, now }));
+  const pins: Promise<Record<string, PinResolution>> = quiet(pinsRead.then((r) => r.pins));
+  const { live } = await readLiveState(client, desired, { prune: config.prune.kinds, pins, ...(input.readConcurrency ? { concurrency: input.readConcurrency } : {}) });
+  const { snapshot } = await pinsRead;
+  const plan = buildPlan({
+    desired,
+    live,
+    options: {
+      prune: config.prune.kinds,
+      policy: { ...config.safety, protect: config.protect },
+      limits: client.config.limits,
+      ...(input.targets && input.targets.length > 0 ? { targets: input.targets } : {}),
+    },
+  });
+  return {
+    plan,
+    liveRequests: metricsDelta(before, client.metricsSnapshot()),
+    durationMs: now() - started,
+    ...(snapshot ? { iso: snapshot } : {}),
+  };
+}

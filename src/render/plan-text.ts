@@ -1,0 +1,219 @@
+/**
+ * The terminal rendering of a Plan (`tug plan`, default format). It only presents: every count and
+ * decision comes from the Plan. Colour is the caller's choice (a chalk instance at level 0 when stdout
+ * is not a TTY or NO_COLOR is set), and the output has no timestamps, so the same plan always prints
+ * the same text. The small formatting helpers here (paths, values, counts, the summary and budget
+ * sentences) are shared with the Markdown renderer so both say the same thing the same way.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Operation } from 'fast-json-patch';
+import type { Json } from '../core/canonical.js';
+import { describeDuration } from '../core/budget.js';
+import type { Change, Op, Plan, PlanProblem } from '../core/plan.js';
+
+/** Values longer than this (as JSON) are cut with an ellipsis: a diff line stays one screen line. */
+export const MAX_VALUE_CHARS = 80;
+/** Labels of unmanaged objects shown per kind; the rest is a count. */
+export const MAX_UNMANAGED_LABELS = 10;
+
+export const OP_SYMBOL: Record<Op, string> = { create: '+', update: '~', delete: '-', sync: '↻' };
+const OP_ORDER: Op[] = ['create', 'update', 'sync', 'delete'];
+
+// C0/C1 controls and line separators: a live name holding ESC sequences must not drive the terminal.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Control characters shown as JSON escapes (`\n`, `\u001b`): one line, nothing the terminal obeys. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (ch) => JSON.stringify(ch).slice(1, -1));
+}
+
+/** 1234567 → "1,234,567" (fixed format, independent of the machine's locale). */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** A value as compact JSON, cut at `max` characters. */
+export function formatValue(value: unknown, max = MAX_VALUE_CHARS): string {
+  const json = value === undefined ? 'undefined' : JSON.stringify(value);
+  return json.length <= max ? json : `${json.slice(0, max - 1)}…`;
+}
+
+function decodeSegment(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** A JSON pointer as a reader writes it: `/address/city` → `address.city`, `/items/0` → `items[0]`. */
+export function readablePath(pointer: string): string {
+  if (pointer === '') return '(whole object)';
+  let out = '';
+  for (const segment of pointer.split('/').slice(1).map(decodeSegment)) {
+    if (/^(\d+|-)$/.test(segment)) out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return printable(out);
+}
+
+/** The value at a JSON pointer, or undefined (used to show what a `remove`/`replace` takes away). */
+export function valueAt(doc: Json | undefined, pointer: string): Json | undefined {
+  let node: Json | undefined = doc;
+  for (const segment of pointer.split('/').slice(1).map(decodeSegment)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = Array.isArray(node) ? node[Number(segment)] : node[segment];
+  }
+  return node;
+}
+
+/** One changed field, ready to print: `+` added, `-` removed, `~` replaced (from → to). */
+export interface FieldChange {
+  sign: '+' | '-' | '~';
+  path: string;
+  from?: string;
+  to?: string;
+}
+
+function fieldChange(op: Operation, before: Json | undefined, max: number): FieldChange {
+  const path = readablePath(op.path);
+  const old = valueAt(before, op.path);
+  switch (op.op) {
+    case 'add':
+      return { sign: '+', path, to: formatValue(op.value, max) };
+    case 'remove':
+      return old === undefined ? { sign: '-', path } : { sign: '-', path, from: formatValue(old, max) };
+    case 'replace':
+      return { sign: '~', path, from: formatValue(old, max), to: formatValue(op.value, max) };
+    default:
+      // compare() never emits move/copy/test; shown plainly should a planner ever do so.
+      return { sign: '~', path, to: `(${op.op})` };
+  }
+}
+
+/** The changed fields of a change, from its RFC 6902 patch (old values looked up in `before`). */
+export function fieldChanges(change: Change, max = MAX_VALUE_CHARS): FieldChange[] {
+  return change.patch.map((op) => fieldChange(op, change.before, max));
+}
+
+/** `+ create Depot/aarhus` without colour. */
+export function changeTitle(change: Change): string {
+  return `${OP_SYMBOL[change.op]} ${change.op} ${change.kind}/${printable(change.id)}`;
+}
+
+/** Totals per op over all kinds, from the plan's summary. */
+export function opTotals(plan: Plan): Record<Op, number> {
+  const totals: Record<Op, number> = { create: 0, update: 0, sync: 0, delete: 0 };
+  for (const perOp of Object.values(plan.summary)) for (const op of OP_ORDER) totals[op] += perOp[op] ?? 0;
+  return totals;
+}
+
+/** "3 to create, 5 to update, 2 to sync, 1 to delete" (all four, so scripts can rely on the shape). */
+export function countsPhrase(totals: Record<Op, number>): string {
+  return OP_ORDER.map((op) => `${formatCount(totals[op])} to ${op}`).join(', ');
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.length > 0;
+}
+
+/** The closing sentence: `Plan: … .`, or the no-change sentence. */
+export function summaryLine(plan: Plan): string {
+  const errors = plan.problems.filter((p) => p.severity === 'error').length;
+  if (!hasChanges(plan)) {
+    return errors === 0
+      ? 'No changes. The account matches the manifests.'
+      : `No changes planned, but ${formatCount(errors)} ${errors === 1 ? 'error needs' : 'errors need'} fixing (see Problems).`;
+  }
+  return `Plan: ${countsPhrase(opTotals(plan))}.`;
+}
+
+/** "apply will make 1,234 API requests: rental 1,000, sites 34; at the configured rate limits about 17 minutes." */
+export function budgetLine(plan: Plan): string {
+  const { budget } = plan;
+  if (budget.totalRequests === 0) return 'apply will make no API requests.';
+  const families = Object.entries(budget.requests)
+    .filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([family, count]) => `${family} ${formatCount(count)}`);
+  const noun = budget.totalRequests === 1 ? 'API request' : 'API requests';
+  return `apply will make ${formatCount(budget.totalRequests)} ${noun}: ${families.join(', ')}; at the configured rate limits ${describeDuration(budget.predictedSeconds)}.`;
+}
+
+/** Unmanaged objects per kind (in plan order): the count and the first labels. */
+export function unmanagedGroups(plan: Plan, maxLabels = MAX_UNMANAGED_LABELS): Array<{ kind: string; count: number; labels: string[] }> {
+  const groups = new Map<string, { kind: string; count: number; labels: string[] }>();
+  for (const object of plan.unmanaged) {
+    const group = groups.get(object.kind) ?? { kind: object.kind, count: 0, labels: [] };
+    group.count += 1;
+    if (group.labels.length < maxLabels) group.labels.push(object.label);
+    groups.set(object.kind, group);
+  }
+  return [...groups.values()];
+}
+
+/** `Kind/identity` of a problem. */
+export function problemSubject(problem: PlanProblem): string {
+  return `${problem.kind}/${problem.id}`;
+}
+
+// ---- terminal output -------------------------------------------------------------------------------
+
+const OP_COLOUR: Record<Op, 'green' | 'yellow' | 'red' | 'cyan'> = { create: 'green', update: 'yellow', delete: 'red', sync: 'cyan' };
+
+function fieldLine(field: FieldChange, c: ChalkInstance): string {
+  if (field.sign === '+') return `    ${c.green('+')} ${field.path}: ${field.to}`;
+  if (field.sign === '-') return `    ${c.red('-')} ${field.path}${field.from === undefined ? '' : `: ${field.from}`}`;
+  return field.from === undefined ? `    ${field.path}: ${field.to}` : `    ${field.path}: ${c.red(field.from)} → ${c.green(field.to ?? '')}`;
+}
+
+function changeLines(change: Change, c: ChalkInstance): string[] {
+  const lines = [c[OP_COLOUR[change.op]](changeTitle(change))];
+  for (const field of fieldChanges(change)) lines.push(fieldLine(field, c));
+  for (const note of change.notes) lines.push(c.dim(`    note: ${printable(note)}`));
+  if (change.reason !== undefined) lines.push(c.dim(`    (${printable(change.reason)})`));
+  return lines;
+}
+
+function problemLines(plan: Plan, c: ChalkInstance): string[] {
+  if (plan.problems.length === 0) return [];
+  const ordered = [...plan.problems.filter((p) => p.severity === 'error'), ...plan.problems.filter((p) => p.severity === 'warning')];
+  const lines = ['Problems:'];
+  for (const p of ordered) {
+    const paint = p.severity === 'error' ? c.red : c.yellow;
+    const where = p.location === undefined ? '' : c.dim(` (${printable(p.location)})`);
+    lines.push(`  ${paint(p.severity.padEnd(7))} ${printable(problemSubject(p))}: ${printable(p.message)}${where}`);
+  }
+  return lines;
+}
+
+function unmanagedLines(plan: Plan): string[] {
+  if (plan.unmanaged.length === 0) return [];
+  const lines = ['Unmanaged (not in any manifest and not managed by tug; left alone):'];
+  for (const group of unmanagedGroups(plan)) {
+    const labels = group.labels.map((label) => formatValue(label, 40));
+    const more = group.count > labels.length ? `, … and ${formatCount(group.count - labels.length)} more` : '';
+    lines.push(`  ${group.kind}: ${formatCount(group.count)} (${labels.join(', ')}${more})`);
+  }
+  return lines;
+}
+
+function breachLines(plan: Plan, c: ChalkInstance): string[] {
+  if (plan.safety.breaches.length === 0) return [];
+  const lines = [c.red.bold('Safety policy breached: apply will refuse this plan (exit 3).')];
+  for (const breach of plan.safety.breaches) lines.push(c.red(`  ✗ ${breach.rule}: ${printable(breach.message)}`));
+  return lines;
+}
+
+/** The whole terminal rendering, newline-terminated. */
+export function renderPlanText(plan: Plan, color: ChalkInstance): string {
+  const sections: string[][] = [
+    plan.changes.flatMap((change) => changeLines(change, color)),
+    problemLines(plan, color),
+    unmanagedLines(plan),
+    breachLines(plan, color),
+    hasChanges(plan) ? [budgetLine(plan)] : [],
+    [color.bold(summaryLine(plan))],
+  ];
+  return `${sections
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'))
+    .join('\n\n')}\n`;
+}

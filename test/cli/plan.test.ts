@@ -1,0 +1,68 @@
+/**
+ * `tug plan` end to end through the CLI entry: the example repository against its embedded sandbox
+ * (tug.yaml says `irisUrl: sandbox`), output formats, the saved plan file, --target and exit codes.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { createRunContext } from '../../src/cli/context.js';
+import { readPlanFile } from '../../src/render/plan-json.js';
+
+const EXAMPLES = join(import.meta.dirname, '../../examples');
+
+async function tug(argv: string[], cwd = EXAMPLES) {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const code = await main(argv, createRunContext({ stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {}, cwd }));
+  return { code, stdout, stderr };
+}
+
+describe('tug plan', () => {
+  it('plans the example repository against the demo sandbox: creates, updates, syncs, nothing deleted', async () => {
+    const { code, stdout, stderr } = await tug(['plan']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\+ create Depot\/aarhus$/m);
+    expect(stdout).toMatch(/^\+ create Customer\/CUST-1001$/m);
+    expect(stdout).toMatch(/^↻ sync Asset\/serialNumber=WNCE05065KT800001$/m);
+    expect(stdout).toContain('Plan: 28 to create, 30 to update, 30 to sync, 0 to delete.');
+    expect(stdout).toContain('Vejle harbour construction site'); // hand-made site: unmanaged, left alone
+    expect(stderr).toMatch(/Read the account with \d+ API requests/);
+  });
+
+  it('--detailed-exitcode exits 2 when there are changes; --out saves a versioned plan file', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tug-plan-')), 'plan.json');
+    const { code } = await tug(['plan', '--detailed-exitcode', '--out', out]);
+    expect(code).toBe(2);
+    const plan = readPlanFile(readFileSync(out, 'utf8'));
+    expect(plan.formatVersion).toBe(1);
+    expect(plan.changes).toHaveLength(88);
+    expect(plan.fingerprint).toMatch(/^sha256:/);
+  });
+
+  it('the same inputs give a byte-identical plan file', async () => {
+    const a = await tug(['plan', '--format', 'json']);
+    const b = await tug(['plan', '--format', 'json']);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('--format markdown renders a PR comment; --target narrows the plan to an object and its dependencies', async () => {
+    const md = await tug(['plan', '--format', 'markdown']);
+    expect(md.stdout).toContain('<!-- tug-plan -->');
+    const targeted = await tug(['plan', '--format', 'json', '--target', 'Contract/K-2026-0002']);
+    const plan = JSON.parse(targeted.stdout);
+    const keys: string[] = plan.changes.map((c: { key: string }) => c.key);
+    expect(keys).toContain('create:Contract/K-2026-0002');
+    expect(keys.every((k) => !k.startsWith('create:Contract/') || k === 'create:Contract/K-2026-0002')).toBe(true);
+    expect(keys.length).toBeLessThan(88);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { TugError } from '../../src/errors.js';
+import { readPlanFile, renderPlanJson } from '../../src/render/plan-json.js';
+import { samplePlan } from './plan-fixtures.js';
+
+function refusal(text: string): TugError {
+  try {
+    readPlanFile(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(TugError);
+    return error as TugError;
+  }
+  throw new Error('readPlanFile accepted the text');
+}
+
+describe('renderPlanJson', () => {
+  it('is two-space JSON with a final newline, byte-identical for identical plans', () => {
+    const text = renderPlanJson(samplePlan());
+    expect(text).toBe(`${JSON.stringify(samplePlan(), null, 2)}\n`);
+    expect(renderPlanJson(samplePlan())).toBe(text);
+    expect(text.startsWith('{\n  "formatVersion": 1,')).toBe(true);
+  });
+
+  it('round-trips: a plan read back renders to the same bytes', () => {
+    const text = renderPlanJson(samplePlan());
+    const plan = readPlanFile(text);
+    expect(plan).toEqual(samplePlan());
+    expect(renderPlanJson(plan)).toBe(text);
+  });
+});
+
+describe('readPlanFile', () => {
+  it('refuses another format version, naming both', () => {
+    const error = refusal(JSON.stringify({ ...samplePlan(), formatVersion: 2 }));
+    expect(error.code).toBe('plan_format');
+    expect(error.message).toBe('The plan file has format version 2, but this tug reads format version 1 only.');
+    expect(error.meta).toMatchObject({ formatVersion: 2, expectedFormatVersion: 1 });
+    expect(error.hint).toContain('tug plan --out');
+  });
+
+  it('refuses text that is not JSON, not a plan, or incomplete', () => {
+    expect(refusal('{"formatVersion": 1,').code).toBe('plan_format');
+    expect(refusal('{"changes": []}').message).toContain('has no formatVersion (this tug reads format version 1)');
+    expect(refusal('[1, 2]').code).toBe('plan_format');
+    const { changes: _changes, ...withoutChanges } = samplePlan();
+    expect(refusal(JSON.stringify(withoutChanges)).message).toContain('changes missing or malformed');
+  });
+});

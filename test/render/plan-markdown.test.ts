@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { Change } from '../../src/core/plan.js';
+import { codeSpan, escapeMarkdown, fencedBlock, ZWJ } from '../../src/render/escape-markdown.js';
+import { MARKDOWN_MAX_CHARS, renderPlanMarkdown } from '../../src/render/plan-markdown.js';
+import { hugePlan, makeChange, makePlan, padded, samplePlan } from './plan-fixtures.js';
+
+const EVIL = '<script>@admin **x** | y';
+
+/**
+ * The text GitHub would treat as Markdown/HTML: fenced blocks (closed by the CommonMark rule — a line of
+ * at least as many backticks) and inline code spans removed. If a value closed a fence early, what
+ * follows it would land here and the assertions below would see it.
+ */
+function outsideCode(md: string): string {
+  const out: string[] = [];
+  let fence: string | undefined;
+  for (const line of md.split('\n')) {
+    if (fence !== undefined) {
+      const close = /^ {0,3}(`+)\s*$/.exec(line);
+      if (close && (close[1] ?? '').length >= fence.length) fence = undefined;
+      continue;
+    }
+    const open = /^ {0,3}(`{3,})/.exec(line);
+    if (open) fence = open[1];
+    else out.push(line.replace(/(`+)(.*?[^`])\1(?!`)/g, ''));
+  }
+  expect(fence, 'every fence is closed').toBeUndefined();
+  return out.join('\n');
+}
+
+function sectionOrder(md: string, headings: string[]): number[] {
+  return headings.map((h) => md.indexOf(h));
+}
+
+describe('escaping helpers', () => {
+  it('escapes Markdown and HTML specials and breaks mentions and issue references', () => {
+    expect(escapeMarkdown(EVIL)).toBe(`&lt;script&gt;@${ZWJ}admin \\*\\*x\\*\\* \\| y`);
+    expect(escapeMarkdown('# [a](b) _c_ ~d~ !e. 1+2-3 `f` #12 a&b\nnext')).toBe(
+      `\\#${ZWJ} \\[a\\]\\(b\\) \\_c\\_ \\~d\\~ \\!e\\. 1\\+2\\-3 \\\`f\\\` \\#${ZWJ}12 a&amp;b next`,
+    );
+  });
+
+  it('makes code spans and fences that no backtick inside can close', () => {
+    expect(codeSpan('a`b')).toBe('``a`b``');
+    expect(codeSpan('`x`')).toBe('`` `x` ``');
+    expect(fencedBlock(['+ "```"', '````'], 'diff')).toBe('`````diff\n+ "```"\n````\n`````');
+  });
+});
+
+describe('renderPlanMarkdown', () => {
+  it('renders a summary table, the deletes, and each kind folded with a diff', () => {
+    const md = renderPlanMarkdown(samplePlan());
+    expect(md).toContain('## tug plan: 1 to create, 2 to update, 1 to sync, 1 to delete\n');
+    expect(md).toContain('| Kind | create | update | sync | delete |\n|:--|--:|--:|--:|--:|\n| CustomFieldDefinition | 0 | 1 | 0 | 0 |\n| Depot | 1 | 0 | 0 | 1 |\n');
+    expect(md).toContain('### Deletes (1)\n\n- `Depot/old`\n');
+    expect(md).toContain(
+      '<details><summary>Customer: 1 to update</summary>\n\n```diff\n~ update Customer/CUST-1001\n-     address.city: "Vejle"\n+     address.city: "Aarhus"\n-     name: "Old"\n+     name: "New"\n      (manifests/customers.yaml:7)\n```\n\n</details>',
+    );
+    expect(md).toContain('+     options[3]: "Crane"\n');
+    expect(md).toContain('**Budget:** apply will make 5 API requests');
+    expect(md).not.toContain('not shown');
+    expect(md.match(/<details>/g)?.length).toBe(md.match(/<\/details>/g)?.length);
+  });
+
+  it('renders the empty plan', () => {
+    expect(renderPlanMarkdown(makePlan([]))).toBe(
+      '<!-- tug-plan -->\n## tug plan: no changes\n\nNo changes. The account matches the manifests.\n\nPlan fingerprint: `sha256:fedcba9876543210`\n',
+    );
+  });
+
+  it('puts safety breaches first, then problems, then deletes, then other changes', () => {
+    const plan = makePlan(samplePlan().changes, {
+      problems: [{ kind: 'Customer', id: 'CUST-1', message: 'unknown depot', location: 'manifests/c.yaml:2:3', severity: 'error' }],
+      safety: { ok: false, breaches: [{ rule: 'protected', kind: 'Depot', message: 'Depot/old is protected', changes: ['delete:Depot/old'] }] },
+    });
+    const md = renderPlanMarkdown(plan);
+    const order = sectionOrder(md, ['### ⛔ Safety policy breached: apply will refuse this plan (exit 3)', '### Problems (1)', '### Deletes (1)', '### Changes']);
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(md).toContain('- **protected** (Depot): these are protected and cannot be deleted: `old`');
+    expect(md).toContain('- ❌ **error** `Customer/CUST-1`: unknown depot — `manifests/c.yaml:2:3`');
+    expect(md).toContain('## ⛔ tug plan:');
+  });
+
+  it('renders every user-provided string inert', () => {
+    const plan = makePlan(
+      [
+        makeChange('update', 'Customer', 'CUST-1', {
+          before: { name: 'Acme' },
+          after: { name: EVIL, [EVIL]: '```\n</details>' },
+          notes: [`${EVIL}\n\`\`\`\n<img src=x onerror=alert(1)>`],
+          reason: 'manifests/<b>@x.yaml:3',
+        }),
+        makeChange('delete', 'Customer', EVIL, { before: { name: EVIL }, notes: [`was ${EVIL}`] }),
+      ],
+      {
+        problems: [{ kind: 'Customer', id: EVIL, message: `customer ${EVIL} clashes`, location: `${EVIL}:1:1`, severity: 'warning' }],
+        unmanaged: [{ kind: 'Customer', liveId: 'c9', label: EVIL }],
+        safety: { ok: false, breaches: [{ rule: 'max-updates', kind: 'Customer', message: `too many: ${EVIL}`, changes: [] }] },
+      },
+    );
+    const md = renderPlanMarkdown(plan);
+    const outside = outsideCode(md);
+    expect(outside).not.toContain('<script');
+    expect(outside).not.toContain('<img');
+    expect(outside).not.toContain('**x**');
+    expect(outside).not.toMatch(/@(?!\u200D)/);
+    const tags = new Set(outside.match(/<[^>]*>/g));
+    expect([...tags].sort()).toEqual(['<!-- tug-plan -->', '</details>', '</summary>', '<details>', '<summary>']);
+    expect(outside).toContain(`customer &lt;script&gt;@${ZWJ}admin \\*\\*x\\*\\* \\| y clashes`);
+    expect(outside.match(/<details>/g)?.length).toBe(outside.match(/<\/details>/g)?.length);
+    expect(md).toContain('      note: <script>@admin **x** | y\\n```\\n<img src=x onerror=alert(1)>\n');
+  });
+
+  it('is deterministic', () => {
+    expect(renderPlanMarkdown(hugePlan())).toBe(renderPlanMarkdown(hugePlan()));
+  });
+
+  it('keeps a 10,000-change plan under 60,000 characters and still names every delete', () => {
+    const plan = hugePlan();
+    expect(plan.changes).toHaveLength(10_000);
+    const md = renderPlanMarkdown(plan);
+    expect(md.length).toBeLessThan(MARKDOWN_MAX_CHARS);
+    const lines = new Set(md.split('\n'));
+    const deletes = plan.changes.filter((c) => c.op === 'delete');
+    expect(deletes.length).toBeGreaterThanOrEqual(2000);
+    expect(deletes.filter((c) => !lines.has(c.id))).toEqual([]);
+    expect(md.indexOf('### ⛔ Safety policy breached')).toBeLessThan(md.indexOf('### Deletes (2,500)'));
+    expect(md).toMatch(/_… [\d,]+ more changes not shown \(the full plan is in the plan file \/ CI artifact\)\._\n$/);
+    expect(md).toContain('about 17 minutes');
+    outsideCode(md);
+  });
+
+  it('stays under any limit; deletes beyond what fits are counted, never silently dropped', () => {
+    const deletes: Change[] = Array.from({ length: 6000 }, (_, i) => makeChange('delete', 'Customer', padded('CUSTOMER-GONE-', i)));
+    const md = renderPlanMarkdown(makePlan(deletes));
+    expect(md.length).toBeLessThan(MARKDOWN_MAX_CHARS);
+    const named = deletes.filter((c) => md.includes(`\n${c.id}\n`)).length;
+    expect(named).toBeGreaterThan(2500);
+    expect(md).toContain(`**${(6000 - named).toLocaleString('en-US')} more Customer deletes could not be named`);
+    expect(md).toContain(`_… ${(6000 - named).toLocaleString('en-US')} deletes (named only in the plan file) not shown`);
+    for (const maxChars of [2_000, 5_000, 20_000, 45_000]) {
+      const small = renderPlanMarkdown(hugePlan(), { maxChars });
+      expect(small.length, `maxChars ${maxChars}`).toBeLessThanOrEqual(maxChars);
+      outsideCode(small);
+    }
+  });
+
+  it('uses the rich delete list while it fits', () => {
+    const plan = makePlan([makeChange('delete', 'Depot', 'old', { notes: ['3 assets lose their owning depot'] })]);
+    expect(renderPlanMarkdown(plan)).toContain('- `Depot/old` — 3 assets lose their owning depot\n');
+  });
+});

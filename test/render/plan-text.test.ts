@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { formatCount, readablePath, renderPlanText, summaryLine } from '../../src/render/plan-text.js';
+import { coloured, makeChange, makePlan, plain, samplePlan } from './plan-fixtures.js';
+
+const ESC = '\u001b';
+
+describe('renderPlanText', () => {
+  it('shows one header per change and only the changed fields', () => {
+    expect(renderPlanText(samplePlan(), plain)).toBe(
+      [
+        '+ create Depot/aarhus',
+        '    + name: "Aarhus"',
+        '    + address: {"city":"Aarhus","country":"DK","streetAddress":null,"zipCode":"8000"}',
+        '    (manifests/depots.yaml:12)',
+        '~ update CustomFieldDefinition/machineType',
+        '    - description: "x"',
+        '    + options[3]: "Crane"',
+        '    note: no existing values change',
+        '    (manifests/fields.yaml:3)',
+        '~ update Customer/CUST-1001',
+        '    address.city: "Vejle" → "Aarhus"',
+        '    name: "Old" → "New"',
+        '    (manifests/customers.yaml:7)',
+        '↻ sync Asset/serialNumber=SN-1',
+        '    + items[0]: {"contract":"C-1","onRent":"2025-01-01T00:00:00.000Z"}',
+        '    rentalStatus: "AVAILABLE" → "ON_RENT"',
+        '    (manifests/contracts.yaml:20)',
+        '- delete Depot/old',
+        '    - name: "Old depot"',
+        '',
+        'apply will make 5 API requests: sites 2, custom-fields 1, customers 1, rental 1; at the configured rate limits under a second.',
+        '',
+        'Plan: 1 to create, 2 to update, 1 to sync, 1 to delete.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('colours by op only when the chalk instance has colour', () => {
+    const text = renderPlanText(samplePlan(), coloured);
+    expect(text).toContain(`${ESC}[32m+ create Depot/aarhus`);
+    expect(text).toContain(`${ESC}[33m~ update Customer/CUST-1001`);
+    expect(text).toContain(`${ESC}[36m↻ sync Asset/serialNumber=SN-1`);
+    expect(text).toContain(`${ESC}[31m- delete Depot/old`);
+    expect(renderPlanText(samplePlan(), plain)).not.toContain(ESC);
+  });
+
+  it('says so when there is nothing to do', () => {
+    expect(renderPlanText(makePlan([]), plain)).toBe('No changes. The account matches the manifests.\n');
+  });
+
+  it('lists problems (errors first) with locations, unmanaged objects per kind, breaches and the budget', () => {
+    const unmanaged = Array.from({ length: 12 }, (_, i) => ({ kind: 'Customer' as const, liveId: `c${i}`, label: `Walk-in ${i}` }));
+    const plan = makePlan([makeChange('delete', 'Customer', 'CUST-9', { before: { name: 'Nine' } })], {
+      problems: [
+        { kind: 'Asset', id: 'pin=X', message: 'no such PIN in the ISO snapshot', severity: 'warning' },
+        { kind: 'CustomFieldDefinition', id: 'fuel', message: 'type cannot change', location: 'manifests/fields.yaml:4:3', severity: 'error' },
+      ],
+      unmanaged: [...unmanaged, { kind: 'Depot', liveId: 's1', label: 'Odense' }],
+      safety: { ok: false, breaches: [{ rule: 'protected', kind: 'Customer', message: 'Customer/CUST-9 is protected and cannot be deleted', changes: ['delete:Customer/CUST-9'] }] },
+      budget: { requests: { customers: 1234, rental: 1000 }, totalRequests: 2234, predictedSeconds: 1000 },
+    });
+    const text = renderPlanText(plan, plain);
+    expect(text).toContain('Problems:\n  error   CustomFieldDefinition/fuel: type cannot change (manifests/fields.yaml:4:3)\n  warning Asset/pin=X: no such PIN in the ISO snapshot\n');
+    expect(text).toContain('  Customer: 12 ("Walk-in 0", "Walk-in 1", "Walk-in 2", "Walk-in 3", "Walk-in 4", "Walk-in 5", "Walk-in 6", "Walk-in 7", "Walk-in 8", "Walk-in 9", … and 2 more)\n');
+    expect(text).toContain('  Depot: 1 ("Odense")\n');
+    expect(text).toContain('Safety policy breached: apply will refuse this plan (exit 3).\n  ✗ protected: Customer/CUST-9 is protected and cannot be deleted\n');
+    expect(text).toContain('apply will make 2,234 API requests: customers 1,234, rental 1,000; at the configured rate limits about 17 minutes.');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 0 to create, 0 to update, 0 to sync, 1 to delete.');
+    expect(renderPlanText(plan, coloured)).toContain(`${ESC}[31m`);
+  });
+
+  it('reports errors instead of claiming convergence when nothing could be planned', () => {
+    const plan = makePlan([], { problems: [{ kind: 'Depot', id: 'x', message: 'bad', severity: 'error' }] });
+    expect(summaryLine(plan)).toBe('No changes planned, but 1 error needs fixing (see Problems).');
+  });
+
+  it('truncates long values and neutralises control characters', () => {
+    const long = 'x'.repeat(200);
+    const plan = makePlan([
+      makeChange('update', 'Customer', 'evil\u001b[2Jid\nnext', { before: { note: 'a' }, after: { note: long } }),
+    ]);
+    const text = renderPlanText(plan, plain);
+    expect(text).toContain(`~ update Customer/evil\\u001b[2Jid\\nnext\n`);
+    expect(text).toContain(`    note: "a" → "${'x'.repeat(78)}…\n`);
+    expect(text).not.toContain(ESC);
+  });
+
+  it('is deterministic', () => {
+    expect(renderPlanText(samplePlan(), coloured)).toBe(renderPlanText(samplePlan(), coloured));
+  });
+});
+
+describe('formatting helpers', () => {
+  it('makes JSON pointers readable', () => {
+    expect(readablePath('/address/city')).toBe('address.city');
+    expect(readablePath('/items/0/onRent')).toBe('items[0].onRent');
+    expect(readablePath('/customFields/fuel-type')).toBe('customFields.fuel-type');
+    expect(readablePath('/customFields/a~1b c')).toBe('customFields["a/b c"]');
+  });
+
+  it('groups thousands independently of the locale', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(1234)).toBe('1,234');
+    expect(formatCount(10_000_000)).toBe('10,000,000');
+  });
+});
