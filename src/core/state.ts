@@ -31,6 +31,15 @@ export function desiredOfKind<K extends KindName>(desired: DesiredState, kind: K
 /** What the ISO 15143-3 snapshot says about a PIN (resolved by the I/O layer before planning). */
 export type PinResolution = { match: 'unique'; assetId?: string; serialNumber?: string } | { match: 'ambiguous'; candidates: string[] } | { match: 'none' };
 
+/** Latest telematics of an asset from the ISO 15143-3 snapshot (what the rental desk needs at off-rent). */
+export interface AssetTelemetry {
+  hours?: number;
+  hoursAt?: string;
+  latitude?: number;
+  longitude?: number;
+  locationAt?: string;
+}
+
 export interface LiveState {
   sites: Site[];
   customers: Customer[];
@@ -47,8 +56,10 @@ export interface LiveState {
   customerMarkers: Record<string, string | null>;
   /** PIN → resolution, for every `pin:` identifier in the manifests. */
   pins: Record<string, PinResolution>;
+  /** Telematics per asset id — read (cached snapshot) only when a plan changes some asset's rental status. */
+  telemetry: Record<string, AssetTelemetry>;
 }
 
 export function emptyLiveState(): LiveState {
-  return { sites: [], customers: [], definitions: [], assets: [], contracts: [], contractItems: [], values: {}, contacts: {}, customerMarkers: {}, pins: {} };
+  return { sites: [], customers: [], definitions: [], assets: [], contracts: [], contractItems: [], values: {}, contacts: {}, customerMarkers: {}, pins: {}, telemetry: {} };
 }

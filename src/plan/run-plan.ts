@@ -15,6 +15,7 @@ import type { MetricsSnapshot } from '../trackunit/metrics.js';
 import { toDesiredState } from './desired.js';
 import { metricsDelta, readLiveState } from './read-live.js';
 import { resolvePins, type PinsResult } from './resolve-pins.js';
+import { readTelemetry } from './telemetry.js';
 
 export interface RunPlanInput {
   client: TrackunitClient;
@@ -26,6 +27,8 @@ export interface RunPlanInput {
   now?: () => number;
   /** Per-object reads queued per API family (see readLiveState); default from the client's limits. */
   readConcurrency?: number;
+  /** Where the ISO snapshot cache lives; default the project's state directory. */
+  isoStateDir?: string;
 }
 
 export interface RunPlanResult {
@@ -35,6 +38,8 @@ export interface RunPlanResult {
   durationMs: number;
   /** The ISO snapshot read for `pin:` identifiers; absent when no manifest uses one. */
   iso?: PinsResult['snapshot'];
+  /** Things the user should know that do not change the plan (e.g. telematics unavailable). */
+  warnings?: string[];
 }
 
 /** A plan of a manifest set with errors would plan the wrong thing: refuse, and point at validate. */
@@ -60,10 +65,13 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
   refuseInvalid(input.manifests);
   const desired = toDesiredState(input.manifests.documents);
   const before = client.metricsSnapshot();
-  const pinsRead = quiet(resolvePins(client, desired, { stateDir: config.stateDir, now }));
+  const pinsRead = quiet(resolvePins(client, desired, { stateDir: input.isoStateDir ?? config.stateDir, now }));
   const pins: Promise<Record<string, PinResolution>> = quiet(pinsRead.then((r) => r.pins));
   const { live } = await readLiveState(client, desired, { prune: config.prune.kinds, pins, ...(input.readConcurrency ? { concurrency: input.readConcurrency } : {}) });
   const { snapshot } = await pinsRead;
+  const isoStateDir = input.isoStateDir ?? config.stateDir;
+  const telemetry = await readTelemetry(client, desired, live, { stateDir: isoStateDir, now });
+  live.telemetry = telemetry.telemetry;
   const plan = buildPlan({
     desired,
     live,
@@ -79,5 +87,6 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     liveRequests: metricsDelta(before, client.metricsSnapshot()),
     durationMs: now() - started,
     ...(snapshot ? { iso: snapshot } : {}),
+    ...(telemetry.warning ? { warnings: [telemetry.warning] } : {}),
   };
 }

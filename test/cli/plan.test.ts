@@ -36,6 +36,8 @@ describe('tug plan', () => {
     expect(stdout).toMatch(/^↻ sync Asset\/serialNumber=WNCE05065KT800001$/m);
     expect(stdout).toContain('Plan: 28 to create, 30 to update, 30 to sync, 0 to delete.');
     expect(stdout).toContain('Vejle harbour construction site'); // hand-made site: unmanaged, left alone
+    // The rental desk's view: hour meter and last position (ISO 15143-3 snapshot) next to status changes.
+    expect(stdout).toMatch(/^ {4}note: rental status null → ON_RENT: hour meter [\d.]+ h \(2026-[^)]+\); last position [\d.]+, [\d.]+ \(2026-[^)]+\)$/m);
     expect(stderr).toMatch(/Read the account with \d+ API requests/);
   });
 

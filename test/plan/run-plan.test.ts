@@ -51,14 +51,17 @@ describe('runPlan: examples/ against the demo seed', () => {
     manifests = await loadManifestSet(config, EXAMPLES_DIR);
   });
 
-  it('plans end to end, read-only, with 35 API requests and 1 token and no ISO request (no pin: in examples/)', async () => {
+  it('plans end to end, read-only: 35 API requests, 1 token, and one ISO page for the telematics of status changes', async () => {
     sandbox.requestLog.clear();
     const result = await plan(config, manifests);
     expect(sandbox.requestLog.count((e) => e.write)).toBe(0);
-    expect(sandbox.requestLog.count((e) => e.family?.startsWith('iso') ?? false)).toBe(0);
+    // No pin: in examples/, but rental statuses change: the hour meters and positions come from one
+    // (cached) ISO snapshot page.
+    expect(sandbox.requestLog.count((e) => e.family?.startsWith('iso') ?? false)).toBe(1);
     expect(result.liveRequests.tokenRequests).toBe(1);
-    expect(result.liveRequests.totals.requests).toBe(35); // 5 lists + 30 asset values
-    expect(sandbox.requestLog.count()).toBe(36);
+    expect(result.liveRequests.totals.requests).toBe(36); // 5 lists + 30 asset values + 1 ISO page
+    expect(sandbox.requestLog.count()).toBe(37);
+    expect(result.plan.changes.some((c) => c.notes.some((n) => /^rental status null → ON_RENT: hour meter /.test(n)))).toBe(true);
     expect(result.iso).toBeUndefined();
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
 
@@ -124,18 +127,20 @@ describe('runPlan: pin: identifiers through the ISO 15143-3 snapshot', () => {
       `kind: Asset\npin: NOPE-PIN-0000\nrentalStatus: AVAILABLE\n`,
     ].join('---\n');
     await writeFile(join(dir, 'manifests', 'assets.yaml'), yaml);
-    config = { ...defaultProjectConfig(dir), stateDir: join(dir, 'state') };
+    // The same state directory as above: one ISO cache per account (another would spend the pool).
+    config = { ...defaultProjectConfig(dir), stateDir };
     manifests = await loadManifestSet(config, dir);
     expect(manifests.diagnostics).toEqual([]);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('reads the ISO export once; the next plan within 15 minutes is served from the cache', async () => {
+  it('reads the ISO export at most once per 15 minutes: later plans are served from the cache', async () => {
     sandbox.requestLog.clear();
     const first = await plan(config, manifests);
     const isoPages = sandbox.requestLog.count((e) => e.family === 'iso-fleet');
-    expect(isoPages).toBe(1); // the demo fleet fits on one page
-    expect(first.iso?.stats).toMatchObject({ requests: 1, fromCache: 0, poolRequests: 0 });
+    // The plan of examples/ above read the fleet's one page (for telematics) minutes ago: cached.
+    expect(isoPages).toBe(0);
+    expect(first.iso?.stats).toMatchObject({ requests: 0, fromCache: 1, poolRequests: 0 });
     // The pin: asset was found: its custom field values were read (and only its).
     expect(sandbox.requestLog.all().filter((e) => e.route === 'custom-fields.values.list').map((e) => e.query)).toEqual([
       expect.stringContaining(asset.id),

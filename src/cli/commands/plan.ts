@@ -6,7 +6,9 @@
  * Exit codes: 0 no changes (or changes without --detailed-exitcode) · 1 the plan has errors ·
  * 2 changes (with --detailed-exitcode) · 3 a safety breach (the full plan is shown first).
  */
-import { writeFile, rename } from 'node:fs/promises';
+import { mkdtemp, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, ExitCode } from '../../errors.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { loadManifestSet } from '../../manifests/index.js';
@@ -47,7 +49,17 @@ export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise
   const manifests = await loadManifestSet(config, ctx.cwd);
   const connection = await connectProject(config, flags, ctx.env);
   try {
-    const { plan, liveRequests: metrics, durationMs } = await runPlan({ client: connection.client, config, manifests, targets: flags.target, now: ctx.now });
+    // An embedded sandbox is a fresh account every run: its ISO cache must not land in the project's state.
+    const isoStateDir = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-plan-iso-')) : undefined;
+    const { plan, liveRequests: metrics, durationMs, warnings } = await runPlan({
+      client: connection.client,
+      config,
+      manifests,
+      targets: flags.target,
+      now: ctx.now,
+      ...(isoStateDir ? { isoStateDir } : {}),
+    });
+    for (const warning of warnings ?? []) writeLine(ctx.stderr, ctx.color.yellow(`warning: ${warning}`));
     if (flags.out) await writeAtomically(flags.out, renderPlanJson(plan));
     if (flags.format === 'json') ctx.stdout.write(renderPlanJson(plan));
     else if (flags.format === 'markdown') ctx.stdout.write(renderPlanMarkdown(plan));

@@ -13,7 +13,7 @@ import type { Json } from '../../core/canonical.js';
 import { changeKey, type Change, type PlanProblem } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
 import type { Refs } from '../../core/refs.js';
-import { desiredOfKind } from '../../core/state.js';
+import { desiredOfKind, type AssetTelemetry } from '../../core/state.js';
 import type { ContractItem } from '../../trackunit/endpoints/rental.js';
 import { SYNCHRONIZATION_PATH } from '../../trackunit/endpoints/rental.js';
 import { resolveAssetManifests, type AssetResolutions } from '../asset/resolve.js';
@@ -79,6 +79,19 @@ function planSync(entry: DesiredAssetRental, index: LiveRentalIndex, refs: Refs,
     notes: unreportedNotes(entry),
   });
   return { ...change, level: SYNC_LEVEL };
+}
+
+/** Next to a rental status change: the hour meter and last position, as the ISO snapshot reports them. */
+function addTelemetryNote(change: Change, telemetry: AssetTelemetry | undefined): void {
+  const before = (change.before as { rentalStatus?: unknown } | undefined)?.rentalStatus ?? null;
+  const after = (change.after as { rentalStatus?: unknown } | undefined)?.rentalStatus;
+  if (!telemetry || after === undefined || before === after) return;
+  const parts: string[] = [];
+  if (telemetry.hours !== undefined) parts.push(`hour meter ${telemetry.hours} h${telemetry.hoursAt ? ` (${telemetry.hoursAt})` : ''}`);
+  if (telemetry.latitude !== undefined && telemetry.longitude !== undefined) {
+    parts.push(`last position ${telemetry.latitude}, ${telemetry.longitude}${telemetry.locationAt ? ` (${telemetry.locationAt})` : ''}`);
+  }
+  if (parts.length > 0) change.notes.push(`rental status ${String(before)} → ${String(after)}: ${parts.join('; ')}`);
 }
 
 /** Live items on an asset whose contract a manifest manages but that no manifest lists any more. */
@@ -152,6 +165,7 @@ export function planContracts(input: PlanInput, refs: Refs): KindPlan {
     plan.changes.push(change);
     for (const ref of entry.contracts) syncsByContract.set(ref, [...(syncsByContract.get(ref) ?? []), change.key]);
   }
+  for (const [assetId, change] of syncs) addTelemetryNote(change, input.live.telemetry[assetId]);
   plan.problems.push(...reportStale(input, assets, staleItems(input, desired.itemRefs, index), syncs, index));
   planContractDocs(input, index, syncsByContract, plan);
   const named = new Set(desiredOfKind(input.desired, 'Contract').map((d) => d.manifest.externalReference));
