@@ -19,6 +19,7 @@ import type { KindPlan, KindPlanner, PlanInput } from './planner.js';
 import { createRefs } from './refs.js';
 import { checkSafety } from './safety.js';
 import { desiredOfKind } from './state.js';
+import { compareText } from './canonical.js';
 
 /** In dependency order; see src/kinds/registry.ts. */
 export const PLANNERS: KindPlanner[] = [planDefinitions, planDepots, planCustomers, planAssets, planContracts];
@@ -63,8 +64,8 @@ function merge(parts: KindPlan[]): KindPlan {
   };
 }
 
-const byProblem = (a: PlanProblem, b: PlanProblem) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id) || a.message.localeCompare(b.message);
-const byUnmanaged = (a: UnmanagedObject, b: UnmanagedObject) => a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label) || a.liveId.localeCompare(b.liveId);
+const byProblem = (a: PlanProblem, b: PlanProblem) => compareText(a.kind, b.kind) || compareText(a.id, b.id) || compareText(a.message, b.message);
+const byUnmanaged = (a: UnmanagedObject, b: UnmanagedObject) => compareText(a.kind, b.kind) || compareText(a.label, b.label) || compareText(a.liveId, b.liveId);
 
 export function buildPlan(input: PlanInput): Plan {
   const refs = createRefs(input.desired, input.live);

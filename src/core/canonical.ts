@@ -30,3 +30,11 @@ export function canonicalJson(value: unknown): string {
 export function fingerprint(value: unknown): string {
   return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16)}`;
 }
+
+/**
+ * Text order for everything a plan sorts: by UTF-16 code unit, the same on every machine. (localeCompare
+ * depends on the locale: in Danish "Aa" sorts after "Z", which would change plan bytes and fingerprints.)
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

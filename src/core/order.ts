@@ -7,6 +7,7 @@
  * Within a level, changes are sorted by kind, identity and op so that plans are byte-identical.
  */
 import type { Change } from './plan.js';
+import { compareText } from './canonical.js';
 
 function phase(change: Change): number {
   return change.op === 'delete' ? 1 : 0;
@@ -17,7 +18,7 @@ export function compareChanges(a: Change, b: Change): number {
   if (byPhase !== 0) return byPhase;
   const byLevel = phase(a) === 0 ? a.level - b.level : b.level - a.level;
   if (byLevel !== 0) return byLevel;
-  return a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id, 'en') || a.op.localeCompare(b.op);
+  return compareText(a.kind, b.kind) || compareText(a.id, b.id) || compareText(a.op, b.op);
 }
 
 export function orderChanges(changes: Change[]): Change[] {

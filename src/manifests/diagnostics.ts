@@ -3,6 +3,8 @@
  * validation step produces and every output format (text, JSON, GitHub annotations) renders.
  */
 
+import { compareText } from '../core/canonical.js';
+
 export interface Diagnostic {
   /** Path as given or relative to the working directory. */
   file: string;
@@ -18,7 +20,7 @@ export interface Diagnostic {
 }
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message);
+  return compareText(a.file, b.file) || a.line - b.line || a.col - b.col || compareText(a.message, b.message);
 }
 
 export function formatText(d: Diagnostic): string {

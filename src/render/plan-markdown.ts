@@ -27,6 +27,7 @@ import {
   summaryLine,
   unmanagedGroups,
 } from './plan-text.js';
+import { compareText } from '../core/canonical.js';
 
 export const MARKDOWN_MAX_CHARS = 60_000;
 /** Field lines shown per change in the folded details (a contract with 500 items is not a comment). */
@@ -75,7 +76,7 @@ function head(plan: Plan): string {
   if (!hasChanges(plan)) lines.push(summaryLine(plan), '');
   const kinds = Object.entries(plan.summary)
     .filter(([, perOp]) => OPS.some((op) => (perOp[op] ?? 0) > 0))
-    .sort(([a], [b]) => kindRank(a) - kindRank(b) || a.localeCompare(b));
+    .sort(([a], [b]) => kindRank(a) - kindRank(b) || compareText(a, b));
   if (kinds.length > 0) {
     lines.push('| Kind | create | update | sync | delete |', '|:--|--:|--:|--:|--:|');
     for (const [kind, perOp] of kinds) lines.push(`| ${escapeMarkdown(kind)} | ${OPS.map((op) => formatCount(perOp[op] ?? 0)).join(' | ')} |`);

@@ -10,6 +10,7 @@ import type { Operation } from 'fast-json-patch';
 import type { Json } from '../core/canonical.js';
 import { describeDuration } from '../core/budget.js';
 import type { Change, Op, Plan, PlanProblem } from '../core/plan.js';
+import { compareText } from '../core/canonical.js';
 
 /** Values longer than this (as JSON) are cut with an ellipsis: a diff line stays one screen line. */
 export const MAX_VALUE_CHARS = 80;
@@ -131,7 +132,7 @@ export function budgetLine(plan: Plan): string {
   if (budget.totalRequests === 0) return 'apply will make no API requests.';
   const families = Object.entries(budget.requests)
     .filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .map(([family, count]) => `${family} ${formatCount(count)}`);
   const noun = budget.totalRequests === 1 ? 'API request' : 'API requests';
   return `apply will make ${formatCount(budget.totalRequests)} ${noun}: ${families.join(', ')}; at the configured rate limits ${describeDuration(budget.predictedSeconds)}.`;

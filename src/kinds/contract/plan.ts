@@ -23,6 +23,7 @@ import { planContractFields } from './contract-fields.js';
 import { buildDesiredRental, customerInfos, type DesiredAssetRental } from './desired-rental.js';
 import { indexLiveRental, livePayload, liveRentalSnapshot, type LiveRentalIndex } from './live-rental.js';
 import { syncBody, type CustomerInfo } from './rental-payload.js';
+import { compareText } from '../../core/canonical.js';
 
 export const SYNC_LEVEL = 3;
 
@@ -111,7 +112,7 @@ function reportStale(input: PlanInput, assets: AssetResolutions, stale: Map<stri
   const contractDocs = new Map(desiredOfKind(input.desired, 'Contract').map((d) => [d.manifest.externalReference, d]));
   const problems: PlanProblem[] = [];
   for (const [assetId, items] of stale) {
-    const sorted = [...items].sort((a, b) => a.externalReference.localeCompare(b.externalReference));
+    const sorted = [...items].sort((a, b) => compareText(a.externalReference, b.externalReference));
     const sync = syncs.get(assetId);
     if (sync) {
       sync.notes.push(...sorted.map((i) => staleMessage(i.externalReference)));

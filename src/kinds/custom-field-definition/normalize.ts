@@ -31,17 +31,6 @@ function translations(list: readonly TranslationLike[] | null | undefined): Json
     .sort((a, b) => (a.language < b.language ? -1 : a.language > b.language ? 1 : 0));
 }
 
-/**
- * Trackunit answers a definition's description resolved for the caller's language (English, else the
- * first translation): a manifest without its own description compares against that resolved text.
- */
-function resolvedDescription(own: string | undefined, list: JsonObject[]): string | null {
-  const mine = textOrNull(own);
-  if (mine !== null) return mine;
-  const pick = list.find((t) => t.language === 'en') ?? list[0];
-  return (pick?.description as string | null | undefined) ?? null;
-}
-
 function typeFields(type: string, read: (field: string) => unknown): JsonObject {
   const out: JsonObject = {};
   for (const field of TYPE_FIELDS[type] ?? []) {
@@ -71,7 +60,7 @@ export function normalizeDesiredDefinition(m: DefinitionSpec): JsonObject {
     entityType: m.entityType,
     type: m.type,
     title: m.title,
-    description: resolvedDescription(m.description, sorted),
+    description: textOrNull(m.description),
     translations: sorted,
     uiVisible: m.uiVisible ?? true,
     uiEditable: m.uiEditable ?? true,

@@ -49,6 +49,8 @@ function planMatched(doc: Doc, live: Definition): { change?: Change; problems: P
   }
   const before = normalizeLiveDefinition(live);
   const after = normalizeDesiredDefinition(doc.manifest);
+  // Without a description of its own, the manifest leaves the server's (resolved from the translations) alone.
+  if (doc.manifest.description === undefined) after.description = before.description ?? null;
   const immutable = immutableProblems(doc, before, after);
   if (immutable.length > 0) return { problems: immutable };
   const fields = changedFields(before, after);

@@ -9,6 +9,7 @@ import { CUSTOMERS_PATH, type CustomerContact as LiveContact } from '../../track
 import { changedFields, pick, withoutNulls, type JsonObject } from '../plan-helpers.js';
 import type { CustomerContact } from './manifest.js';
 import { normalizeContact, sortContacts } from './normalize.js';
+import { compareText } from '../../core/canonical.js';
 
 export interface ContactsPlan {
   before: JsonObject[];
@@ -23,7 +24,7 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
 
 export function planContacts(desired: CustomerContact[], live: LiveContact[], customerId: string): ContactsPlan {
   const path = contactsPath(customerId);
-  const unmatched = [...live].sort((a, b) => byName(a, b) || a.id.localeCompare(b.id));
+  const unmatched = [...live].sort((a, b) => byName(a, b) || compareText(a.id, b.id));
   const updates: PlannedRequest[] = [];
   const creates: PlannedRequest[] = [];
   for (const contact of [...desired].sort(byName)) {

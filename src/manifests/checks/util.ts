@@ -182,5 +182,8 @@ export function valueProblems(rules: FieldRules, value: unknown): ValueProblem[]
   if (!many) return scalarProblems(rules, name, value, []);
   const label = rules.list ? `${rules.type} list` : 'multi-select DROPDOWN';
   if (!Array.isArray(value)) return [{ path: [], message: `${name} (${label}) must be a list, not ${kindOf(value)}` }];
-  return value.flatMap((item, i) => scalarProblems(rules, name, item, [i]));
+  const repeated = value.findIndex((item, i) => value.indexOf(item) !== i);
+  // The API refuses a list that names the same option twice; say so here rather than at apply.
+  const duplicate: ValueProblem[] = repeated >= 0 ? [{ path: [repeated], message: `${name} lists ${JSON.stringify(value[repeated])} twice` }] : [];
+  return [...value.flatMap((item, i) => scalarProblems(rules, name, item, [i])), ...duplicate];
 }
