@@ -92,7 +92,19 @@ export function desiredContract(manifest: ContractManifest, depotId: (key: strin
   };
 }
 
-export function desiredItem(item: ManifestItem, contract: NormalContract): NormalItem {
+/** The fields of an item, as a manifest or the Rental API gives them: both sides normalise through one function. */
+interface ItemFields {
+  externalReference: string;
+  onRentDate?: string | null;
+  offRentDate?: string | null;
+  rentalRate?: Parameters<typeof normalRate>[0];
+  deliveryAddress?: Parameters<typeof normalAddress>[0];
+  deliveryDate?: string | null;
+  pickupAddress?: Parameters<typeof normalAddress>[0];
+  pickupDate?: string | null;
+}
+
+function normalItem(item: ItemFields, contract: NormalContract): NormalItem {
   return {
     externalReference: item.externalReference,
     onRentDate: canonicalDate(item.onRentDate),
@@ -104,6 +116,10 @@ export function desiredItem(item: ManifestItem, contract: NormalContract): Norma
     pickupDate: canonicalDate(item.pickupDate),
     contract,
   };
+}
+
+export function desiredItem(item: ManifestItem, contract: NormalContract): NormalItem {
+  return normalItem(item, contract);
 }
 
 /** A live contract; `customerRef` is the externalReference of its customer (null: unknown or none). */
@@ -119,17 +135,7 @@ export function liveContract(contract: Contract | undefined, customerRef: string
 }
 
 export function liveItem(item: ContractItem, contract: NormalContract): NormalItem {
-  return {
-    externalReference: item.externalReference,
-    onRentDate: canonicalDate(item.onRentDate),
-    offRentDate: canonicalDate(item.offRentDate),
-    rentalRate: normalRate(item.rentalRate),
-    deliveryAddress: normalAddress(item.deliveryAddress),
-    deliveryDate: canonicalDate(item.deliveryDate),
-    pickupAddress: normalAddress(item.pickupAddress),
-    pickupDate: canonicalDate(item.pickupDate),
-    contract,
-  };
+  return normalItem(item, contract);
 }
 
 export function sortItems(items: NormalItem[]): NormalItem[] {
