@@ -14,6 +14,7 @@ import { runValidate, type ValidateFlags } from './commands/validate.js';
 import { runPlanCommand, type PlanFlags } from './commands/plan.js';
 import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
 import { runSnapshotCommand, type SnapshotFlags } from './commands/snapshot.js';
+import { runUnlock, type UnlockFlags } from './commands/unlock.js';
 import { createRunContext, writeLine, type RunContext } from './context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -107,6 +108,17 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .option('--use-troubleshooting-pool', "allow requests inside a URL's 15-minute window, spending its 50-request troubleshooting pool", false)
     .action(async (flags: SnapshotFlags) => {
       outcome.exitCode = await runSnapshotCommand(flags, ctx);
+    });
+
+  program
+    .command('unlock')
+    .description('Show who holds the apply lock of the state directory; with --force remove it (when that apply is surely gone)')
+    .option('--force', 'remove the lock, whoever holds it', false)
+    .option('--config <file>', 'project configuration (default: ./tug.yaml)')
+    .option('--state-dir <dir>', 'state directory (default: stateDir of tug.yaml, or state/)')
+    .addOption(new Option('--format <format>', 'output: text or json').choices(['text', 'json']).default('text'))
+    .action(async (flags: UnlockFlags) => {
+      outcome.exitCode = await runUnlock(flags, ctx);
     });
 
   program
