@@ -2,30 +2,13 @@
  * `tug doctor` end to end through the CLI entry (main) against sandboxes on loopback, and the promise
  * that secrets (client secret, password, tokens) never appear in any output, error or JSON.
  */
-import { Writable } from 'node:stream';
+import { runCli } from './run-cli.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { createRunContext } from '../../src/cli/context.js';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
 import { start } from '../sandbox/helpers.js';
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
-async function tug(argv: string[], env: NodeJS.ProcessEnv) {
-  const out = capture();
-  const err = capture();
-  const code = await main(argv, createRunContext({ stdout: out.stream, stderr: err.stream, env }));
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const tug = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(argv, { env });
 
 const v2Env = (sandbox: SandboxHandle, secret = 'sandbox-key-secret'): NodeJS.ProcessEnv => ({
   TRACKUNIT_IRIS_URL: sandbox.url,

@@ -5,27 +5,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { createRunContext } from '../../src/cli/context.js';
+import { runCli } from './run-cli.js';
 import { readPlanFile } from '../../src/render/plan-json.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples');
 
-async function tug(argv: string[], cwd = EXAMPLES) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const code = await main(argv, createRunContext({ stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {}, cwd }));
-  return { code, stdout, stderr };
-}
+const tug = (argv: string[], cwd = EXAMPLES) => runCli(argv, { cwd });
 
 describe('tug plan', () => {
   it('plans the example repository against the demo sandbox: creates, updates, syncs, nothing deleted', async () => {

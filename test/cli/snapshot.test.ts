@@ -3,34 +3,17 @@
  * then an external sandbox through the environment — cache across runs, --out, --id, progress lines,
  * errors with their hints.
  */
+import { runCli } from './run-cli.js';
 import { parse } from 'csv-parse/sync';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunContext } from '../../src/cli/context.js';
-import { main } from '../../src/cli/main.js';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
 import { start } from '../sandbox/helpers.js';
 import { tempDir } from '../sources/helpers.js';
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
-async function tug(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const out = capture();
-  const err = capture();
-  const code = await main(argv, createRunContext({ stdout: out.stream, stderr: err.stream, env }));
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const tug = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(argv, { env });
 
 const COLUMNS = 'pin,serialNumber,make,model,equipmentId,assetId,externalReference,operatingHours,operatingHoursAt,latitude,longitude,locationAt,lastSeen';
 

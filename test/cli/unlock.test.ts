@@ -5,28 +5,13 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createRunContext } from '../../src/cli/context.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './run-cli.js';
 import { acquireLock } from '../../src/state/lock.js';
 
 const T0 = Date.parse('2025-03-01T10:00:00.000Z');
 
-async function tug(argv: string[], cwd: string, now = T0) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const ctx = createRunContext({ stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {}, cwd, now: () => now });
-  const code = await main(argv, ctx);
-  return { code, stdout, stderr };
-}
+const tug = (argv: string[], cwd: string, now = T0) => runCli(argv, { cwd, now: () => now });
 
 function project(): string {
   return mkdtempSync(join(tmpdir(), 'tug-unlock-'));

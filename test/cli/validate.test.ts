@@ -4,24 +4,10 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { createRunContext } from '../../src/cli/context.js';
+import { runCli } from './run-cli.js';
 
-async function tug(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const code = await main(argv, createRunContext({ stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {}, cwd }));
-  return { code, stdout, stderr };
-}
+const tug = (argv: string[], cwd: string) => runCli(argv, { cwd });
 
 function repo(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'tug-validate-'));
