@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, toTugError } from '../errors.js';
+import { runApplyCommand, type ApplyFlags } from './commands/apply.js';
 import { runDemo } from './commands/demo.js';
 import { runDoctorCommand, type DoctorFlags } from './commands/doctor.js';
 import { runValidate, type ValidateFlags } from './commands/validate.js';
@@ -84,6 +85,23 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     });
 
   program
+    .command('apply')
+    .description('Apply a reviewed plan file (or, with --yes, plan and apply in one go): locked, journalled, resumable')
+    .argument('[plan]', 'plan file written by `tug plan --out plan.json`')
+    .option('--yes', 'without a plan file: plan and apply in one go (scripted use)', false)
+    .option('--resume', 'finish an interrupted apply of this plan file (in-flight creates are looked up first)', false)
+    .option('--max-changes <n>', 'stop cleanly after starting this many changes (resumable)')
+    .option('--max-duration <duration>', 'stop cleanly at the first change boundary after this long, e.g. 10m (resumable)')
+    .option('--config <file>', 'project configuration (default: ./tug.yaml)')
+    .addOption(new Option('--format <format>', 'report: text or json').choices(['text', 'json']).default('text'))
+    .option('--iris-url <url>', 'Iris API base URL (overrides tug.yaml and TRACKUNIT_IRIS_URL)')
+    .option('--auth-url <url>', 'authorization server base URL')
+    .option('--sandbox', 'apply to an embedded sandbox with the demo fleet (fresh each run)', false)
+    .action(async (plan: string | undefined, flags: ApplyFlags) => {
+      outcome.exitCode = await runApplyCommand(plan, flags, ctx);
+    });
+
+  program
     .command('doctor')
     .description('Check configuration, credentials, clock skew, API entitlements and response shapes against Trackunit')
     .option('--iris-url <url>', 'Iris API base URL (default: TRACKUNIT_IRIS_URL or https://iris.trackunit.com)')
@@ -123,8 +141,10 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
 
   program
     .command('demo')
-    .description('Start the embedded sandbox with the demo fleet and walk through the account over real HTTP')
-    .action(async () => runDemo(ctx));
+    .description('Start the embedded sandbox with the demo fleet, then validate, plan and apply examples/ and show a second plan is empty')
+    .action(async () => {
+      outcome.exitCode = await runDemo(ctx);
+    });
 
   return program;
 }

@@ -1,22 +1,13 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { createRunContext } from '../../src/cli/context.js';
+import { runCli } from './run-cli.js';
 
 describe('tug demo', () => {
-  it('reads the seeded demo account through the client and reports what it found', async () => {
-    let out = '';
-    const stdout = new Writable({
-      write(chunk, _enc, done) {
-        out += String(chunk);
-        done();
-      },
-    });
-    const code = await main(['demo'], createRunContext({ stdout, stderr: stdout, env: {} }));
+  it('validates, plans and applies examples/ against the embedded sandbox; the second plan is empty', async () => {
+    const { code, stdout } = await runCli(['demo']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^\s+32 {2}assets$/m);
-    expect(out).toMatch(/^\s+8 {2}custom field definitions$/m);
-    expect(out).toContain('fleet snapshot page 1: 32 equipment, 30 with an hour meter');
-    expect(out).toContain('6 API requests, 1 token request, 0 retries; the sandbox saw 0 writes.');
-  });
+    expect(stdout).toContain('Validated examples/: 71 manifests in 5 files, 0 errors');
+    expect(stdout).toContain('Plan: 28 to create, 30 to update, 30 to sync, 0 to delete.');
+    expect(stdout).toMatch(/Applied: 88 changes applied, 0 failed — \d+ API requests/);
+    expect(stdout).toContain('5. Planned again: No changes. The account matches the manifests. The sandbox saw 139 writes in all.');
+  }, 30_000);
 });

@@ -1,51 +1,63 @@
 /**
- * `tug demo`: the README's main command on a fresh clone. It starts the embedded sandbox with the
- * demo seed and reads the account through the same client a user points at the real Trackunit: a token
- * with the v2 client-credentials flow, every list at page size 1000, the ISO fleet snapshot. Plan and
- * apply of examples/ join this walkthrough when the plan and apply engines land.
+ * `tug demo`: the README's main command on a fresh clone. In one process it starts the embedded sandbox
+ * with the demo seed, validates the example repository (examples/), plans it, applies the plan over real
+ * HTTP through the same client, lock and journal a user's apply goes through, then plans again to show
+ * the account now matches the manifests (an empty plan). The numbers printed are measured, not canned.
  */
-import { DEFAULT_CREDENTIALS, startSandbox } from '../../sandbox/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyExitCode, applyPlan } from '../../apply/index.js';
+import { loadProjectConfig } from '../../config/load.js';
 import { TugError } from '../../errors.js';
+import { loadManifestSet } from '../../manifests/index.js';
+import { runPlan } from '../../plan/run-plan.js';
+import { budgetLine, changeTitle, summaryLine } from '../../render/plan-text.js';
+import { DEFAULT_CREDENTIALS, startSandbox } from '../../sandbox/index.js';
 import { TrackunitClient } from '../../trackunit/client.js';
 import { clientConfig } from '../../trackunit/config.js';
-import { assetsApi, customFieldsApi, customersApi, isoApi, rentalApi, sitesApi } from '../../trackunit/endpoints/index.js';
 import { writeLine, type RunContext } from '../context.js';
 
-export async function runDemo(ctx: RunContext): Promise<void> {
+/** examples/ sits at the package root, three levels above this file in src/ and in dist/ alike. */
+const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+const SHOWN_CHANGES = 4;
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export async function runDemo(ctx: RunContext): Promise<number> {
   const c = ctx.color;
   const key = DEFAULT_CREDENTIALS.apiKeys[0];
   if (!key) throw new TugError('internal_error', 'the sandbox has no default API key');
+  const stateDir = await mkdtemp(join(tmpdir(), 'tug-demo-'));
+  const config = { ...(await loadProjectConfig({ cwd: EXAMPLES })), stateDir };
   const sandbox = await startSandbox({ port: 0, seed: 'demo' });
   const client = new TrackunitClient(
-    clientConfig({ irisUrl: sandbox.url, authUrl: sandbox.url, auth: { flow: 'v2', clientId: key.clientId, clientSecret: key.clientSecret, scopes: key.allowedScopes } }),
+    clientConfig({ irisUrl: sandbox.url, authUrl: sandbox.url, limits: config.rateLimits, auth: { flow: 'v2', clientId: key.clientId, clientSecret: key.clientSecret, scopes: key.allowedScopes } }),
   );
+  const out = (text = '') => writeLine(ctx.stdout, text);
   try {
-    writeLine(ctx.stdout, `${c.bold('1.')} Started the embedded Trackunit sandbox (demo seed) at ${c.cyan(sandbox.url)}`);
-    writeLine(ctx.stdout, `${c.bold('2.')} Read the live account through tug's client (page size 1000, rate-limited per API family):`);
-    const [sites, customers, definitions, assets, contracts] = await Promise.all([
-      sitesApi(client).list(),
-      customersApi(client).list(),
-      customFieldsApi(client).listDefinitions(),
-      assetsApi(client).list(),
-      rentalApi(client).listContracts(),
-    ]);
-    const rows: Array<[number, string]> = [
-      [sites.length, `sites (${sites.filter((s) => s.type === 'DEPOT').length} depots)`],
-      [customers.length, 'customers'],
-      [definitions.length, 'custom field definitions'],
-      [assets.length, 'assets'],
-      [contracts.length, 'rental contracts'],
-    ];
-    for (const [count, label] of rows) writeLine(ctx.stdout, `     ${String(count).padStart(5)}  ${label}`);
-    const page = await isoApi(client).fleetPage(1);
-    const withHours = page.equipment.filter((e) => e.CumulativeOperatingHours).length;
-    writeLine(ctx.stdout, `${c.bold('3.')} Read ISO 15143-3 fleet snapshot page 1: ${page.equipment.length} equipment, ${withHours} with an hour meter`);
-    const m = client.metricsSnapshot();
-    writeLine(ctx.stdout, `${c.bold('4.')} ${m.totals.requests} API requests, ${m.tokenRequests} token request, ${m.totals.retries} retries; the sandbox saw ${sandbox.requestLog.count((e) => e.write)} writes.`);
-    writeLine(ctx.stdout);
-    writeLine(ctx.stdout, c.dim('Next: `tug sandbox` keeps a sandbox running; `tug doctor --sandbox` checks an account end to end.'));
+    out(`${c.bold('1.')} Started the embedded Trackunit sandbox (demo seed) at ${c.cyan(sandbox.url)}`);
+    const manifests = await loadManifestSet(config, EXAMPLES);
+    const errors = manifests.diagnostics.filter((d) => d.severity === 'error').length;
+    out(`${c.bold('2.')} Validated examples/: ${manifests.documentCount} manifests in ${manifests.files.length} files, ${errors} errors`);
+    const first = await runPlan({ client, config, manifests, now: ctx.now, isoStateDir: stateDir });
+    out(`${c.bold('3.')} Planned against the live account (${first.liveRequests.totals.requests} read requests, ${secs(first.durationMs)}):`);
+    for (const change of first.plan.changes.slice(0, SHOWN_CHANGES)) out(`     ${changeTitle(change)}`);
+    out(`     … ${summaryLine(first.plan)}`);
+    out(c.dim(`     ${budgetLine(first.plan)}`));
+    const report = await applyPlan({ client, plan: first.plan, config, manifests, stateDir, now: ctx.now });
+    const applied = report.outcomes.filter((o) => o.status === 'applied').length;
+    const failed = report.outcomes.filter((o) => o.status === 'failed').length;
+    out(`${c.bold('4.')} Applied: ${applied} changes applied, ${failed} failed — ${report.requests} API requests (incl. the stale and convergence re-plans), ${report.retries} retries, ${secs(report.wallMs)}`);
+    const second = await runPlan({ client, config, manifests, now: ctx.now, isoStateDir: stateDir });
+    out(`${c.bold('5.')} Planned again: ${summaryLine(second.plan)} The sandbox saw ${sandbox.requestLog.count((e) => e.write)} writes in all.`);
+    out();
+    out(c.dim('Next: `tug plan --sandbox`, `tug sandbox` for a sandbox that keeps running, `tug doctor --sandbox`.'));
+    return second.plan.changes.length === 0 ? applyExitCode(report) : 1;
   } finally {
     await client.close();
     await sandbox.close();
+    await rm(stateDir, { recursive: true, force: true });
   }
 }

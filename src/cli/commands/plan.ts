@@ -8,7 +8,7 @@
  */
 import { mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError, ExitCode } from '../../errors.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { loadManifestSet } from '../../manifests/index.js';
@@ -60,7 +60,7 @@ export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise
       ...(isoStateDir ? { isoStateDir } : {}),
     });
     for (const warning of warnings ?? []) writeLine(ctx.stderr, ctx.color.yellow(`warning: ${warning}`));
-    if (flags.out) await writeAtomically(flags.out, renderPlanJson(plan));
+    if (flags.out) await writeAtomically(resolve(ctx.cwd, flags.out), renderPlanJson(plan));
     if (flags.format === 'json') ctx.stdout.write(renderPlanJson(plan));
     else if (flags.format === 'markdown') ctx.stdout.write(renderPlanMarkdown(plan));
     else {

@@ -1,0 +1,180 @@
+/**
+ * applyPlan: executes exactly the reviewed changes of a plan. Named steps, in order:
+ *   refuse an unusable plan (format version, safety, errors) → take the apply lock (lease renewed while
+ *   running; a lost lock stops all writing) → read what an earlier run left (--resume) → plan again and
+ *   refuse a stale plan, re-checking safety → open the journal → run the batches → plan again to prove
+ *   convergence → report. Every request goes through the client (rate scheduler, retries).
+ */
+import type { ProjectConfig } from '../config/load.js';
+import { PLAN_FORMAT_VERSION, type Plan } from '../core/plan.js';
+import { LockError, TugError } from '../errors.js';
+import type { ManifestSet } from '../manifests/index.js';
+import { runPlan } from '../plan/run-plan.js';
+import { acquireLock, openJournal, startLeaseRenewal, type Journal } from '../state/index.js';
+import type { TrackunitClient } from '../trackunit/client.js';
+import type { MetricsSnapshot } from '../trackunit/metrics.js';
+import { checkConvergence } from './convergence.js';
+import type { ExecContext } from './execute-change.js';
+import { readPriorRun, type PriorRun } from './prior-run.js';
+import { countOutcomes, type ApplyReport, type ChangeOutcome } from './report.js';
+import { createRefResolver } from './resolve-refs.js';
+import { runBatches } from './run-batches.js';
+import { assertSafe, compareWithFresh, staleError } from './stale.js';
+
+export interface ApplyProgress {
+  done: number;
+  total: number;
+  applied: number;
+  failed: number;
+  skipped: number;
+  elapsedMs: number;
+}
+
+export interface ApplyInput {
+  client: TrackunitClient;
+  plan: Plan;
+  config: ProjectConfig;
+  /** The manifests the plan was made from: the stale check and the convergence check plan them again. */
+  manifests: ManifestSet;
+  /** Lock and journal directory; default config.stateDir. */
+  stateDir?: string;
+  /** ISO snapshot cache of the re-plans; default the state directory. */
+  isoStateDir?: string;
+  now?: () => number;
+  /** Changes at once within a batch; default config.concurrency. */
+  concurrency?: number;
+  maxChanges?: number;
+  maxDurationMs?: number;
+  resume?: boolean;
+  leaseMs?: number;
+  onProgress?: (progress: ApplyProgress) => void;
+}
+
+/** A plan apply must not execute: another format, a safety breach (exit 3), or errors (exit 1). */
+export function refuseUnusable(plan: Plan): void {
+  if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new TugError('plan_format', `The plan has format version ${String(plan.formatVersion)}; this tug applies format version ${PLAN_FORMAT_VERSION} only`);
+  }
+  assertSafe(plan, 'saved');
+  const errors = plan.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    throw new TugError('plan_has_errors', `The plan has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be applied: ${errors.map((e) => `${e.kind}/${e.id}: ${e.message}`).join('; ')}`, {
+      hint: 'Fix the manifests, then plan again.',
+    });
+  }
+}
+
+export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
+  refuseUnusable(input.plan);
+  const stateDir = input.stateDir ?? input.config.stateDir;
+  const lock = await acquireLock(stateDir, { now: input.now, ...(input.leaseMs ? { leaseMs: input.leaseMs } : {}) });
+  let lost: LockError | undefined;
+  const stopRenewal = startLeaseRenewal(lock, undefined, (error) => {
+    if (error instanceof LockError && error.code === 'lock_lost') lost = error;
+  });
+  try {
+    return await applyLocked(input, stateDir, () => lost);
+  } finally {
+    stopRenewal();
+    await lock.release();
+  }
+}
+
+const replan = (input: ApplyInput, stateDir: string) =>
+  runPlan({ client: input.client, config: input.config, manifests: input.manifests, now: input.now, isoStateDir: input.isoStateDir ?? stateDir });
+
+/** Plans again, re-checks safety, refuses stale changes; returns the changes decided without running. */
+async function checkFresh(input: ApplyInput, stateDir: string, prior: PriorRun): Promise<Map<string, ChangeOutcome>> {
+  const { plan: fresh } = await replan(input, stateDir);
+  assertSafe(fresh, 'fresh');
+  const check = compareWithFresh(input.plan, fresh, new Set([...prior.applied, ...prior.started]));
+  if (check.stale.length > 0) throw staleError(check.stale);
+  const decided = new Map<string, ChangeOutcome>();
+  for (const c of input.plan.changes) {
+    const reason = prior.applied.has(c.key) ? 'already applied (journal)' : check.alreadyApplied.has(c.key) ? 'already applied (no longer in a fresh plan)' : undefined;
+    if (reason) decided.set(c.key, { key: c.key, kind: c.kind, op: c.op, id: c.id, status: 'skipped', reason });
+  }
+  return decided;
+}
+
+async function applyLocked(input: ApplyInput, stateDir: string, lockLost: () => LockError | undefined): Promise<ApplyReport> {
+  const now = input.now ?? Date.now;
+  const started = now();
+  const before = input.client.metricsSnapshot();
+  const prior = await readPriorRun(stateDir, input.plan, input.resume ?? false);
+  const decided = await checkFresh(input, stateDir, prior);
+  const journal = openJournal(stateDir, input.plan, { now });
+  try {
+    const run = await execute(input, journal, prior, decided, { started, now, lockLost });
+    const convergence = await checkConvergence(await replan(input, stateDir).then((r) => r.plan), run.outcomes);
+    const report = buildReport(input, journal, run, convergence, before, now() - started, prior);
+    journal.finish(journalSummary(report));
+    return report;
+  } finally {
+    journal.close();
+  }
+}
+
+interface Clock {
+  started: number;
+  now: () => number;
+  lockLost: () => LockError | undefined;
+}
+
+async function execute(input: ApplyInput, journal: Journal, prior: PriorRun, decided: Map<string, ChangeOutcome>, clock: Clock) {
+  const ctx: ExecContext = {
+    client: input.client,
+    journal,
+    refs: createRefResolver(input.client, input.plan.changes),
+    prior: prior.requests,
+    assertWritable: () => {
+      const lost = clock.lockLost();
+      if (lost) throw lost;
+    },
+  };
+  const tally = { applied: 0, failed: 0, skipped: 0 };
+  return runBatches(ctx, input.plan.changes, {
+    concurrency: input.concurrency ?? input.config.concurrency,
+    decided,
+    stopReason: (startedChanges) => {
+      if (clock.lockLost()) return 'the apply lock was lost';
+      if (input.maxChanges !== undefined && startedChanges >= input.maxChanges) return `--max-changes ${input.maxChanges} reached`;
+      if (input.maxDurationMs !== undefined && clock.now() - clock.started >= input.maxDurationMs) return '--max-duration reached';
+      return undefined;
+    },
+    onDone: (outcome, total) => {
+      tally[outcome.status] += 1;
+      input.onProgress?.({ ...tally, done: tally.applied + tally.failed + tally.skipped, total, elapsedMs: clock.now() - clock.started });
+    },
+  });
+}
+
+function buildReport(
+  input: ApplyInput,
+  journal: Journal,
+  run: Awaited<ReturnType<typeof runBatches>>,
+  convergence: ApplyReport['convergence'],
+  before: MetricsSnapshot,
+  wallMs: number,
+  prior: PriorRun,
+): ApplyReport {
+  const after = input.client.metricsSnapshot().totals;
+  return {
+    planFingerprint: input.plan.fingerprint,
+    journal: journal.file,
+    outcomes: run.outcomes,
+    counts: countOutcomes(run.outcomes),
+    requests: after.requests - before.totals.requests,
+    retries: after.retries - before.totals.retries,
+    rateLimited: after.rateLimited - before.totals.rateLimited,
+    wallMs,
+    ...(run.stoppedEarly ? { stoppedEarly: run.stoppedEarly } : {}),
+    resumed: (input.resume ?? false) && (prior.applied.size > 0 || prior.started.size > 0),
+    convergence,
+  };
+}
+
+function journalSummary(report: ApplyReport): Record<string, string | number | boolean | null> {
+  const n = (s: string) => report.outcomes.filter((o) => o.status === s).length;
+  return { applied: n('applied'), failed: n('failed'), skipped: n('skipped'), requests: report.requests, wallMs: report.wallMs, stoppedEarly: report.stoppedEarly ?? null, converged: report.convergence.ok };
+}

@@ -1,0 +1,136 @@
+/**
+ * One change, one request after the other: journal intent (on disk before the call) → fill placeholders
+ * → send → journal outcome. Creates are never sent twice blindly: an ambiguous failure (the response was
+ * lost, maybe after the server committed) is followed by a look-up of the object by its identity, and
+ * only when it is not there is the create sent again. Requests a resumed journal already saw done are not
+ * repeated; ones it saw in flight are looked up first, the same way.
+ */
+import type { Json } from '../core/canonical.js';
+import type { Change, PlannedRequest } from '../core/plan.js';
+import { toTugError } from '../errors.js';
+import type { Journal, JournalError } from '../state/journal.js';
+import type { TrackunitClient } from '../trackunit/client.js';
+import { ApiError, OutcomeUnknownError } from '../trackunit/errors.js';
+import { findCreated, identityLookup, isCreate, isOwnCreate, isUpsert } from './identity.js';
+import { fillPath, refOf, type RefResolver } from './resolve-refs.js';
+
+/** Sending a create again after a look-up found nothing: at most this many sends in all. */
+const MAX_CREATE_SENDS = 3;
+
+/** What an earlier (interrupted) run of the same plan left: `${changeKey}#${index}` → done / in flight. */
+export interface PriorRequests {
+  /** Done requests, with the id a create returned (undefined for others). */
+  done: Map<string, string | undefined>;
+  inFlight: Set<string>;
+}
+
+export interface ExecContext {
+  client: TrackunitClient;
+  journal: Journal;
+  refs: RefResolver;
+  prior: PriorRequests;
+  /** Throws when writing must stop (the lock was lost). */
+  assertWritable(): void;
+}
+
+export interface ChangeResult {
+  status: 'applied' | 'failed';
+  liveId?: string;
+  error?: JournalError;
+}
+
+interface Sent {
+  path: string;
+  body: Json | undefined;
+}
+
+/** Runs every request of `change`; never throws (a failure is the result). */
+export async function executeChange(ctx: ExecContext, change: Change): Promise<ChangeResult> {
+  let ownId = change.liveId;
+  try {
+    for (let index = 0; index < change.requests.length; index++) {
+      const slot = `${change.key}#${index}`;
+      const created = ctx.prior.done.has(slot) ? ctx.prior.done.get(slot) : await runRequest(ctx, change, index, ownId);
+      if (created !== undefined && isOwnCreate(change, index)) {
+        ownId = created;
+        ctx.refs.record(refOf(change), created);
+      }
+    }
+    ctx.journal.changeOutcome(change.key, 'applied', ownId ? { liveId: ownId } : undefined);
+    return { status: 'applied', ...(ownId ? { liveId: ownId } : {}) };
+  } catch (error) {
+    const e = toTugError(error);
+    const failure = { code: e.code, message: e.message };
+    ctx.journal.changeOutcome(change.key, 'failed', { error: failure });
+    return { status: 'failed', error: failure };
+  }
+}
+
+/** One request; returns the id a create made (undefined for other requests). */
+async function runRequest(ctx: ExecContext, change: Change, index: number, ownId: string | undefined): Promise<string | undefined> {
+  const request = change.requests[index]!;
+  const sent: Sent = { path: await fillPath(request.path, change, ownId, ctx.refs), body: await ctx.refs.fill(request.body) };
+  if (ctx.prior.inFlight.has(`${change.key}#${index}`) && isCreate(request)) {
+    const found = await findCreated(ctx.client, change, index, sent.path, sent.body);
+    if (found !== undefined) {
+      ctx.journal.outcome(change.key, index, { status: 'done', createdId: found });
+      return found;
+    }
+  }
+  ctx.assertWritable();
+  const lookup = isOwnCreate(change, index) ? identityLookup(change.kind, change.id) : undefined;
+  ctx.journal.intent(change.key, index, { method: request.method, path: sent.path, ...(lookup ? { lookup: { ...lookup } } : {}) });
+  try {
+    const id = isCreate(request) ? await sendCreate(ctx, change, index, sent) : await sendOnce(ctx, request, sent);
+    ctx.journal.outcome(change.key, index, { status: 'done', ...(id !== undefined ? { createdId: id } : {}) });
+    return id;
+  } catch (error) {
+    const e = toTugError(error);
+    ctx.journal.outcome(change.key, index, { status: error instanceof OutcomeUnknownError ? 'unknown' : 'failed', error: { code: e.code, message: e.message } });
+    throw error;
+  }
+}
+
+/** Updates, deletes and upserts: the client retries them itself. A DELETE answered 404 is done already. */
+async function sendOnce(ctx: ExecContext, request: PlannedRequest, sent: Sent): Promise<undefined> {
+  try {
+    await ctx.client.request({
+      family: request.family,
+      method: request.method,
+      path: sent.path,
+      ...(sent.body !== undefined ? { body: sent.body } : {}),
+      ...(request.headers ? { headers: request.headers } : {}),
+      idempotent: request.method !== 'POST' || isUpsert(request),
+    });
+  } catch (error) {
+    if (request.method === 'DELETE' && error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+  return undefined;
+}
+
+/** A create: on an ambiguous failure, look it up; found → its id; not found → send again. */
+async function sendCreate(ctx: ExecContext, change: Change, index: number, sent: Sent): Promise<string | undefined> {
+  const request = change.requests[index]!;
+  const lookup = isOwnCreate(change, index) ? identityLookup(change.kind, change.id) : undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await ctx.client.request<{ id?: string } | undefined>({
+        family: request.family,
+        method: 'POST',
+        path: sent.path,
+        ...(sent.body !== undefined ? { body: sent.body } : {}),
+        ...(request.headers ? { headers: request.headers } : {}),
+        idempotent: false,
+        ...(lookup ? { lookup } : {}),
+      });
+      return typeof response.body?.id === 'string' ? response.body.id : undefined;
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError) || attempt >= MAX_CREATE_SENDS) throw error;
+      // A look-up that fails leaves the outcome unknown: keep the original error (journal: 'unknown').
+      const found = await findCreated(ctx.client, change, index, sent.path, sent.body).catch(() => Promise.reject(error));
+      if (found !== undefined) return found;
+      ctx.assertWritable();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * How apply recognises what a request is and finds what it made. A planned POST is either an upsert
+ * (set-values, rental synchronization: sending it twice leaves the same state, so the client may retry
+ * it freely) or a create (never retried blindly: after an ambiguous failure the object is looked up by
+ * its identity first — the Depot's `tug:depot/<key>` external reference, a customer's or contract's
+ * external reference, a definition's key, a contact's name and email within its customer).
+ */
+import type { Change, PlannedRequest } from '../core/plan.js';
+import { depotExternalReference } from '../core/ownership.js';
+import type { TrackunitClient } from '../trackunit/client.js';
+import { customFieldsApi, customersApi, rentalApi, sitesApi } from '../trackunit/endpoints/index.js';
+import type { OutcomeLookup } from '../trackunit/errors.js';
+
+const UPSERT_PATH = /\/(set-values\/?|synchronization)$/;
+const CONTACTS_PATH = /\/api\/customer\/v1\/customers\/([^/]+)\/contacts$/;
+
+/** A POST that writes the same state however often it is sent. */
+export function isUpsert(request: Pick<PlannedRequest, 'method' | 'path'>): boolean {
+  return request.method === 'POST' && UPSERT_PATH.test(request.path);
+}
+
+/** A POST that makes a new object each time it is sent. */
+export function isCreate(request: Pick<PlannedRequest, 'method' | 'path'>): boolean {
+  return request.method === 'POST' && !isUpsert(request);
+}
+
+/** The request that creates the change's own object (its response `id` is the object's id). */
+export function isOwnCreate(change: Change, index: number): boolean {
+  const request = change.requests[index];
+  return change.op === 'create' && index === 0 && request !== undefined && isCreate(request);
+}
+
+/** How to re-read the change's own object: the client's lookup and the journal's record. */
+export function identityLookup(kind: string, id: string): OutcomeLookup | undefined {
+  if (kind === 'Depot') return { kind: 'site', field: 'externalReference', value: depotExternalReference(id) };
+  if (kind === 'Customer') return { kind: 'customer', field: 'externalReference', value: id };
+  if (kind === 'Contract') return { kind: 'contract', field: 'externalReference', value: id };
+  if (kind === 'CustomFieldDefinition') return { kind: 'customFieldDefinition', field: 'key', value: id };
+  return undefined;
+}
+
+/** The live id of `Kind/identity`, or undefined when no such object exists. */
+export async function findByIdentity(client: TrackunitClient, kind: string, id: string): Promise<string | undefined> {
+  if (kind === 'Depot') {
+    const reference = depotExternalReference(id);
+    return (await sitesApi(client).list({ externalReference: reference })).find((s) => s.externalReference === reference)?.id;
+  }
+  if (kind === 'Customer') return (await customersApi(client).findByExternalReference(id))?.id;
+  if (kind === 'Contract') return (await rentalApi(client).findContractByExternalReference(id))?.id;
+  if (kind === 'CustomFieldDefinition') return (await customFieldsApi(client).findDefinitionByKey(id))?.id;
+  return undefined;
+}
+
+const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
+
+/**
+ * After an ambiguous create: the object it would have made, if it exists (its id), else undefined.
+ * `path` is the resolved path, `body` the resolved body. Creates with no identity find nothing.
+ */
+export async function findCreated(client: TrackunitClient, change: Change, index: number, path: string, body: unknown): Promise<string | undefined> {
+  if (isOwnCreate(change, index)) return findByIdentity(client, change.kind, change.id);
+  const contacts = CONTACTS_PATH.exec(path);
+  if (contacts && body && typeof body === 'object') {
+    const wanted = body as Record<string, unknown>;
+    const list = await customersApi(client).listContacts(decodeURIComponent(contacts[1]!));
+    return list.find((c) => c.name === wanted.name && same(c.email, wanted.email) && same(c.phoneNumber, wanted.phoneNumber))?.id;
+  }
+  return undefined;
+}

@@ -1,0 +1,87 @@
+/**
+ * What an apply did, as data (the JSON report) and as text: one outcome per change, counts per kind and
+ * op, the client's request/retry/429 figures, wall time, whether it stopped early, and the convergence
+ * check (a plan made right after the apply must hold nothing for what was applied).
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Op } from '../core/plan.js';
+import { ExitCode } from '../errors.js';
+import type { JournalError } from '../state/journal.js';
+
+export type OutcomeStatus = 'applied' | 'failed' | 'skipped';
+
+export interface ChangeOutcome {
+  key: string;
+  kind: string;
+  op: Op;
+  id: string;
+  status: OutcomeStatus;
+  /** Why it was skipped (already applied, depends on a failed change, stopped early). */
+  reason?: string;
+  error?: JournalError;
+  liveId?: string;
+}
+
+export interface RemainingDifference {
+  kind: string;
+  id: string;
+  op: Op;
+  fields: string[];
+}
+
+export interface ApplyReport {
+  planFingerprint: string;
+  journal: string;
+  outcomes: ChangeOutcome[];
+  /** kind → op → status → count */
+  counts: Record<string, Partial<Record<Op, Partial<Record<OutcomeStatus, number>>>>>;
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  wallMs: number;
+  /** Set when --max-changes / --max-duration (or a lost lock) ended the run at a change boundary. */
+  stoppedEarly?: string;
+  resumed: boolean;
+  convergence: { ok: boolean; checked: boolean; remaining: RemainingDifference[] };
+}
+
+export function countOutcomes(outcomes: readonly ChangeOutcome[]): ApplyReport['counts'] {
+  const counts: ApplyReport['counts'] = {};
+  for (const o of outcomes) {
+    const byOp = (counts[o.kind] ??= {});
+    const byStatus = (byOp[o.op] ??= {});
+    byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** 1 for a convergence failure (a bug), 5 when a change failed, else 0. */
+export function applyExitCode(report: ApplyReport): number {
+  if (!report.convergence.ok) return ExitCode.error;
+  return report.outcomes.some((o) => o.status === 'failed') ? ExitCode.partial : ExitCode.ok;
+}
+
+const tally = (report: ApplyReport, status: OutcomeStatus) => report.outcomes.filter((o) => o.status === status).length;
+
+export function renderApplyText(report: ApplyReport, c: ChalkInstance): string {
+  const lines: string[] = [];
+  for (const o of report.outcomes) {
+    if (o.status === 'failed') lines.push(c.red(`✗ ${o.op} ${o.kind}/${o.id}: ${o.error?.message ?? 'failed'}`));
+    else if (o.status === 'skipped' && !/^(already applied|not started)/.test(o.reason ?? '')) lines.push(c.yellow(`- ${o.op} ${o.kind}/${o.id} skipped: ${o.reason ?? ''}`));
+  }
+  for (const [kind, ops] of Object.entries(report.counts)) {
+    const parts = Object.entries(ops).map(([op, s]) => `${op} ${s.applied ?? 0}${s.failed ? ` (${s.failed} failed)` : ''}${s.skipped ? ` (${s.skipped} skipped)` : ''}`);
+    lines.push(`  ${kind.padEnd(22)} ${parts.join(', ')}`);
+  }
+  const secs = (report.wallMs / 1000).toFixed(1);
+  lines.push(
+    `Apply: ${tally(report, 'applied')} applied, ${tally(report, 'failed')} failed, ${tally(report, 'skipped')} skipped` +
+      ` — ${report.requests} requests, ${report.retries} retries, ${report.rateLimited} × 429, ${secs} s.`,
+  );
+  if (report.stoppedEarly) lines.push(c.yellow(`Stopped early (${report.stoppedEarly}); finish with \`tug apply <plan.json> --resume\`.`));
+  for (const r of report.convergence.remaining) {
+    lines.push(c.red(`Not converged: ${r.kind}/${r.id} still differs after apply (${r.op}: ${r.fields.join(', ')}) — a normalisation bug in tug.`));
+  }
+  if (report.convergence.checked && report.convergence.ok) lines.push(c.green('Converged: a fresh plan holds nothing more for the applied changes.'));
+  return `${lines.join('\n')}\n`;
+}

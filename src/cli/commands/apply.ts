@@ -1,0 +1,96 @@
+/**
+ * `tug apply [plan.json]`: execute a reviewed plan. With a plan file it applies exactly that plan (after
+ * refusing another format version, a stale plan — exit 4 — and an unsafe one — exit 3). With `--yes`
+ * and no file it plans and applies in one go, for scripted use. No prompts, ever.
+ *
+ * Exit codes: 0 applied and converged · 1 error (lock held, convergence bug, …) · 3 safety breach ·
+ * 4 stale plan · 5 some changes failed (the rest were applied; dependents skipped).
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { applyExitCode, applyPlan, renderApplyText } from '../../apply/index.js';
+import { progressReporter } from '../../apply/progress.js';
+import { loadProjectConfig } from '../../config/load.js';
+import { ConfigError, ManifestError } from '../../errors.js';
+import { loadManifestSet } from '../../manifests/index.js';
+import { runPlan } from '../../plan/run-plan.js';
+import { readPlanFile } from '../../render/plan-json.js';
+import { connectProject, type ConnectFlags } from '../connect.js';
+import { writeLine, type RunContext } from '../context.js';
+
+export interface ApplyFlags extends ConnectFlags {
+  yes?: boolean;
+  resume?: boolean;
+  maxChanges?: string;
+  maxDuration?: string;
+  config?: string;
+  format: string;
+}
+
+/** `90s`, `10m`, `2h`, `500ms` → milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  if (!m) throw new ConfigError('invalid_option', `--max-duration must look like 90s, 10m or 2h, got "${text}"`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+function parseCount(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(text)) throw new ConfigError('invalid_option', `--max-changes must be a positive whole number, got "${text}"`);
+  return Number(text);
+}
+
+function checkUsage(file: string | undefined, flags: ApplyFlags): void {
+  if (!['text', 'json'].includes(flags.format)) throw new ConfigError('invalid_option', `--format must be text or json, got "${flags.format}"`);
+  if (file === undefined && !flags.yes) {
+    throw new ConfigError('missing_plan', 'tug apply needs a plan: give a plan file, or --yes to plan and apply in one go', {
+      hint: 'Reviewed flow: `tug plan --out plan.json`, review, then `tug apply plan.json`. Scripted: `tug apply --yes`.',
+    });
+  }
+  if (file === undefined && flags.resume) {
+    throw new ConfigError('invalid_option', '--resume needs the plan file of the interrupted apply', { hint: '`tug apply plan.json --resume`' });
+  }
+}
+
+async function readPlan(path: string, cwd: string) {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    throw new ManifestError('plan_unreadable', `Cannot read the plan file ${path}: ${(error as Error).message}`);
+  }
+  return readPlanFile(text);
+}
+
+export async function runApplyCommand(file: string | undefined, flags: ApplyFlags, ctx: RunContext): Promise<number> {
+  checkUsage(file, flags);
+  const maxChanges = parseCount(flags.maxChanges);
+  const maxDurationMs = flags.maxDuration === undefined ? undefined : parseDuration(flags.maxDuration);
+  const saved = file === undefined ? undefined : await readPlan(file, ctx.cwd);
+  const config = await loadProjectConfig({ cwd: ctx.cwd, configPath: flags.config });
+  const manifests = await loadManifestSet(config, ctx.cwd);
+  const connection = await connectProject(config, flags, ctx.env);
+  try {
+    const isoStateDir = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-apply-iso-')) : undefined;
+    const plan = saved ?? (await runPlan({ client: connection.client, config, manifests, now: ctx.now, ...(isoStateDir ? { isoStateDir } : {}) })).plan;
+    const progress = progressReporter(ctx.stderr, ctx.now);
+    const report = await applyPlan({
+      client: connection.client,
+      plan,
+      config,
+      manifests,
+      now: ctx.now,
+      resume: flags.resume ?? false,
+      onProgress: progress.onProgress,
+      ...(isoStateDir ? { isoStateDir } : {}),
+      ...(maxChanges !== undefined ? { maxChanges } : {}),
+      ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
+    }).finally(progress.end);
+    if (flags.format === 'json') writeLine(ctx.stdout, JSON.stringify(report, null, 2));
+    else ctx.stdout.write(renderApplyText(report, ctx.color));
+    return applyExitCode(report);
+  } finally {
+    await connection.close();
+  }
+}
