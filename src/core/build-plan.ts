@@ -70,6 +70,9 @@ const byUnmanaged = (a: UnmanagedObject, b: UnmanagedObject) => compareText(a.ki
 export function buildPlan(input: PlanInput): Plan {
   const refs = createRefs(input.desired, input.live);
   const parts = merge(PLANNERS.map((planner) => planner(input, refs)));
+  // Planners may name a change that turned out not to be needed (e.g. a definition update): drop those.
+  const keys = new Set(parts.changes.map((c) => c.key));
+  for (const change of parts.changes) change.dependsOn = change.dependsOn.filter((k) => keys.has(k));
   const changes = orderChanges(applyTargets(parts.changes, input.options.targets));
   const desiredCounts = Object.fromEntries(KIND_NAMES.map((k) => [k, desiredOfKind(input.desired, k).length]));
   const breaches = checkSafety(input.options.policy, {

@@ -202,24 +202,30 @@ export function fieldTypesOf(desired: DesiredState, live: LiveState): Map<string
  * Change keys of the definition creates a set-values request needs first: keys a manifest defines that
  * do not exist live yet (same level as depots, so the order table alone does not guarantee it).
  */
-/** Definition keys this plan creates, per (desired, live) pair: computed once, not per object. */
-const createdKeysCache = new WeakMap<DesiredState, WeakMap<LiveState, Set<string>>>();
-
-function definitionsCreated(desired: DesiredState, live: LiveState): Set<string> {
-  let perLive = createdKeysCache.get(desired);
-  if (!perLive) createdKeysCache.set(desired, (perLive = new WeakMap()));
-  let created = perLive.get(live);
-  if (!created) {
-    const liveKeys = new Set(live.definitions.map((d) => d.key));
-    created = new Set(desiredOfKind(desired, 'CustomFieldDefinition').map((o) => o.manifest.key).filter((k) => !liveKeys.has(k)));
-    perLive.set(live, created);
-  }
-  return created;
+/**
+ * The definition changes a value of `keys` must wait for: the create of a new definition, or the update
+ * of an existing one (a new dropdown option must exist before a value uses it). Keys of changes the plan
+ * does not contain are dropped by buildPlan.
+ */
+export function definitionDependencies(keys: string[], desired: DesiredState, live: LiveState): string[] {
+  const { created, managed } = definitionKeys(desired, live);
+  return keys.flatMap((k) => (created.has(k) ? [changeKey('create', 'CustomFieldDefinition', k)] : managed.has(k) ? [changeKey('update', 'CustomFieldDefinition', k)] : []));
 }
 
-export function definitionDependencies(keys: string[], desired: DesiredState, live: LiveState): string[] {
-  const created = definitionsCreated(desired, live);
-  return keys.filter((k) => created.has(k)).map((k) => changeKey('create', 'CustomFieldDefinition', k));
+/** Desired definition keys that are new, and those that exist live — per (desired, live) pair, computed once. */
+const keysCache = new WeakMap<DesiredState, WeakMap<LiveState, { created: Set<string>; managed: Set<string> }>>();
+
+function definitionKeys(desired: DesiredState, live: LiveState): { created: Set<string>; managed: Set<string> } {
+  let perLive = keysCache.get(desired);
+  if (!perLive) keysCache.set(desired, (perLive = new WeakMap()));
+  let keys = perLive.get(live);
+  if (!keys) {
+    const liveKeys = new Set(live.definitions.map((d) => d.key));
+    const desiredKeys = desiredOfKind(desired, 'CustomFieldDefinition').map((o) => o.manifest.key);
+    keys = { created: new Set(desiredKeys.filter((k) => !liveKeys.has(k))), managed: new Set(desiredKeys.filter((k) => liveKeys.has(k))) };
+    perLive.set(live, keys);
+  }
+  return keys;
 }
 
 /** The live fields of the keys a manifest mentions: what a change's fingerprint covers. */

@@ -1,5 +1,6 @@
 /**
- * A customer's contacts, desired vs live, matched by name (a contact has no external reference): the
+ * A customer's contacts, desired vs live, matched first by being identical, then by name (a contact has
+ * no external reference): the
  * manifest's list is the whole list once it is given, so unmatched live contacts are deleted, unmatched
  * manifest contacts created, matched ones PATCHed with their changed fields only. A manifest without
  * `contacts` leaves the contacts alone.
@@ -27,8 +28,16 @@ export function planContacts(desired: CustomerContact[], live: LiveContact[], cu
   const unmatched = [...live].sort((a, b) => byName(a, b) || compareText(a.id, b.id));
   const updates: PlannedRequest[] = [];
   const creates: PlannedRequest[] = [];
+  const pending: Array<{ contact: CustomerContact; after: JsonObject }> = [];
+  // First pair contacts that are identical on both sides (two contacts may share a name, e.g. a day and a
+  // night "Ops desk"), then the rest by name.
   for (const contact of [...desired].sort(byName)) {
     const after = normalizeContact(contact);
+    const same = unmatched.findIndex((l) => changedFields(normalizeContact(l), after).length === 0);
+    if (same >= 0) unmatched.splice(same, 1);
+    else pending.push({ contact, after });
+  }
+  for (const { contact, after } of pending) {
     const index = unmatched.findIndex((l) => l.name === contact.name);
     if (index < 0) {
       creates.push({ family: 'customers', method: 'POST', path, body: withoutNulls(after) });
