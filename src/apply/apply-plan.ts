@@ -87,7 +87,7 @@ const replan = (input: ApplyInput, stateDir: string) =>
 async function checkFresh(input: ApplyInput, stateDir: string, prior: PriorRun): Promise<Map<string, ChangeOutcome>> {
   const { plan: fresh } = await replan(input, stateDir);
   assertSafe(fresh, 'fresh');
-  const check = compareWithFresh(input.plan, fresh, new Set([...prior.applied, ...prior.started]));
+  const check = compareWithFresh(input.plan, fresh, new Set([...prior.applied, ...prior.started]), prior.applied);
   if (check.stale.length > 0) throw staleError(check.stale);
   const decided = new Map<string, ChangeOutcome>();
   for (const c of input.plan.changes) {

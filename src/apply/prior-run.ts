@@ -30,11 +30,9 @@ export async function readPriorRun(stateDir: string, plan: Plan, resume: boolean
       meta: { journal: read.file },
     });
   }
-  if (!read.exists) {
-    throw new TugError('nothing_to_resume', `There is no journal of this plan to resume (${read.file})`, {
-      hint: 'Resume needs the same plan file the interrupted apply used; without --resume it is applied from the start.',
-    });
-  }
+  // No journal: the interrupted apply died before writing anything (the journal opens before the first
+  // write), so resuming is applying from the start — the stale check still guards it.
+  if (!read.exists) return empty();
   const prior = empty();
   for (const entry of read.entries) {
     if (entry.type === 'outcome' && entry.status === 'done') prior.requests.done.set(`${entry.changeKey}#${entry.requestIndex}`, entry.createdId);

@@ -6,8 +6,8 @@
  *   - a change whose live fingerprint moved is STALE: the reviewed diff no longer describes what would be
  *     written. Documented behaviour (the simplest safe one): the whole apply is refused (exit 4) and
  *     nothing is written, naming every stale object and the fields that moved. Plan again and review.
- * Changes an interrupted run already started (`started`) are ours to finish: their live state moved
- * because of us, so they are not compared.
+ * Changes whose live state an interrupted run of this same plan moved (see movedByUs) are ours to finish,
+ * so they are not compared.
  */
 import jsonPatch from 'fast-json-patch';
 import type { Json } from '../core/canonical.js';
@@ -38,15 +38,31 @@ export function movedFields(saved: Json | undefined, fresh: Json | undefined): s
   return paths.length > 0 ? paths.sort() : ['(live object changed outside the managed fields)'];
 }
 
-export function compareWithFresh(saved: Plan, fresh: Plan, started: ReadonlySet<string>): StaleCheck {
+/**
+ * Changes whose live state this plan's own earlier run moved: those it started, those that depend on a
+ * change it applied (e.g. an asset update whose values gained a new definition), and those on an object an
+ * applied change wrote to (an asset's sync after its externalReference PATCH). Not stale: ours to finish.
+ */
+function movedByUs(saved: Plan, started: ReadonlySet<string>, applied: ReadonlySet<string>): Set<string> {
+  const ours = new Set(started);
+  const touched = new Set(saved.changes.filter((c) => applied.has(c.key) && c.liveId).map((c) => c.liveId as string));
+  for (const change of saved.changes) {
+    if (change.dependsOn.some((k) => applied.has(k) || started.has(k))) ours.add(change.key);
+    if (change.liveId && touched.has(change.liveId)) ours.add(change.key);
+  }
+  return ours;
+}
+
+export function compareWithFresh(saved: Plan, fresh: Plan, started: ReadonlySet<string>, applied: ReadonlySet<string> = new Set()): StaleCheck {
   const freshByKey = new Map(fresh.changes.map((c) => [c.key, c]));
+  const ours = movedByUs(saved, started, applied);
   const alreadyApplied = new Set<string>();
   const stale: StaleObject[] = [];
   for (const change of saved.changes) {
-    if (started.has(change.key)) continue;
+    if (started.has(change.key)) continue; // begun by the earlier run: finished from the journal
     const now = freshByKey.get(change.key);
     if (!now) alreadyApplied.add(change.key);
-    else if ((now.fingerprint ?? null) !== (change.fingerprint ?? null)) stale.push(staleObject(change, now));
+    else if (!ours.has(change.key) && (now.fingerprint ?? null) !== (change.fingerprint ?? null)) stale.push(staleObject(change, now));
   }
   return { alreadyApplied, stale };
 }

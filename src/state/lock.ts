@@ -149,7 +149,7 @@ export function lockedError(file: string, info: LockInfo): LockError {
   const { owner, host, pid, startedAt, leaseUntil } = info;
   const gone = host === os.hostname() && !processAlive(pid) ? ` (pid ${pid} is not running on this host)` : '';
   return new LockError('locked', `Another apply holds the lock ${file}: ${owner} (host ${host}, pid ${pid}), started ${startedAt}, lease until ${leaseUntil}`, {
-    hint: `Wait for that apply to finish — an expired lease is taken over automatically — or, if it is surely gone${gone}, run \`tug unlock --force\`.`,
+    hint: `Wait for that apply to finish — an expired lease, or one whose process died on the same host, is taken over automatically — or, if it is surely gone${gone}, run \`tug unlock --force\`.`,
     meta: { lockFile: file, owner, host, pid, startedAt, leaseUntil },
   });
 }
@@ -161,7 +161,10 @@ async function takeOverIfAbandoned(stateDir: string, fresh: LockInfo, now: () =>
   const file = lockFile(stateDir);
   const status = await inspectLock(stateDir, now);
   if (status.state === 'absent') return undefined;
-  if (status.state === 'held' && !status.expired) throw lockedError(file, status.info);
+  // A lease that has not expired still protects its holder — unless the holder is a process on this very
+  // host that no longer exists (an apply killed with SIGKILL): then nobody can be writing under it.
+  const holderGone = status.state === 'held' && status.info.host === os.hostname() && status.info.pid !== process.pid && !processAlive(status.info.pid);
+  if (status.state === 'held' && !status.expired && !holderGone) throw lockedError(file, status.info);
   const { owner, host, pid, startedAt, leaseUntil } = status.state === 'held' ? status.info : ({} as LockInfo);
   const tookOverFrom: TakeOver =
     status.state === 'held' ? { reason: 'expired', owner, host, pid, startedAt, leaseUntil } : { reason: 'unreadable', note: status.note };
