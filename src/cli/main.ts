@@ -93,7 +93,7 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .option('--max-changes <n>', 'stop cleanly after starting this many changes (resumable)')
     .option('--max-duration <duration>', 'stop cleanly at the first change boundary after this long, e.g. 10m (resumable)')
     .option('--config <file>', 'project configuration (default: ./tug.yaml)')
-    .addOption(new Option('--format <format>', 'report: text or json').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'report: text, markdown or json').choices(['text', 'markdown', 'json']).default('text'))
     .option('--iris-url <url>', 'Iris API base URL (overrides tug.yaml and TRACKUNIT_IRIS_URL)')
     .option('--auth-url <url>', 'authorization server base URL')
     .option('--sandbox', 'apply to an embedded sandbox with the demo fleet (fresh each run)', false)

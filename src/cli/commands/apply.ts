@@ -6,6 +6,7 @@
  * Exit codes: 0 applied and converged · 1 error (lock held, convergence bug, …) · 3 safety breach ·
  * 4 stale plan · 5 some changes failed (the rest were applied; dependents skipped).
  */
+import { renderApplyMarkdown } from '../../render/apply-markdown.js';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,7 +43,7 @@ function parseCount(text: string | undefined): number | undefined {
 }
 
 function checkUsage(file: string | undefined, flags: ApplyFlags): void {
-  if (!['text', 'json'].includes(flags.format)) throw new ConfigError('invalid_option', `--format must be text or json, got "${flags.format}"`);
+  if (!['text', 'markdown', 'json'].includes(flags.format)) throw new ConfigError('invalid_option', `--format must be text, markdown or json, got "${flags.format}"`);
   if (file === undefined && !flags.yes) {
     throw new ConfigError('missing_plan', 'tug apply needs a plan: give a plan file, or --yes to plan and apply in one go', {
       hint: 'Reviewed flow: `tug plan --out plan.json`, review, then `tug apply plan.json`. Scripted: `tug apply --yes`.',
@@ -88,6 +89,7 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
       ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
     }).finally(progress.end);
     if (flags.format === 'json') writeLine(ctx.stdout, JSON.stringify(report, null, 2));
+    else if (flags.format === 'markdown') ctx.stdout.write(renderApplyMarkdown(report));
     else ctx.stdout.write(renderApplyText(report, ctx.color));
     return applyExitCode(report);
   } finally {
