@@ -31,7 +31,8 @@ export async function runDoctorCommand(flags: DoctorFlags, ctx: RunContext): Pro
   if (flags.format !== 'text' && flags.format !== 'json') {
     throw new ConfigError('invalid_option', `--format must be "text" or "json", got "${flags.format}"`);
   }
-  const connection = await connect(flags, ctx.env);
+  // A check, not a job: a failing API is reported after a few attempts rather than retried for minutes.
+  const connection = await connect(flags, ctx.env, { retry: { maxAttempts: 3 } });
   try {
     const report = await runDoctor(connection.client, ENDPOINT_PROBES, ctx.now);
     if (flags.format === 'json') writeLine(ctx.stdout, JSON.stringify(report, null, 2));
