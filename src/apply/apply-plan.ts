@@ -1,15 +1,19 @@
 /**
  * applyPlan: executes exactly the reviewed changes of a plan. Named steps, in order:
- *   refuse an unusable plan (format version, safety, errors) → take the apply lock (lease renewed while
+ *   refuse an unusable plan (format version, digest, safety, errors) → refuse a plan made from other
+ *   files than the manifests now on disk (exit 4, naming them) → take the apply lock (lease renewed while
  *   running; a lost lock stops all writing) → read what an earlier run left (--resume) → plan again and
- *   refuse a stale plan, re-checking safety → open the journal → run the batches → plan again to prove
- *   convergence → report. Every request goes through the client (rate scheduler, retries).
+ *   refuse a stale plan, re-checking safety → open the journal → run the batches →
+ *   plan again to prove convergence → report. Every request goes through the client (rate scheduler,
+ *   retries).
  */
 import type { ProjectConfig } from '../config/load.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../core/plan.js';
+import { sealHolds } from '../core/plan-digest.js';
 import { LockError, TugError } from '../errors.js';
 import type { ManifestSet } from '../manifests/index.js';
 import { runPlan } from '../plan/run-plan.js';
+import { assertSameSources, sourceFiles } from '../plan/source.js';
 import { acquireLock, openJournal, startLeaseRenewal, type Journal } from '../state/index.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { MetricsSnapshot } from '../trackunit/metrics.js';
@@ -55,6 +59,11 @@ export function refuseUnusable(plan: Plan): void {
   if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
     throw new TugError('plan_format', `The plan has format version ${String(plan.formatVersion)}; this tug applies format version ${PLAN_FORMAT_VERSION} only`);
   }
+  if (!sealHolds(plan)) {
+    throw new TugError('plan_tampered', 'The plan was changed after it was made: its content does not match its digest.', {
+      hint: 'Never edit a plan: change the manifests, then make and review a new plan (`tug plan --out plan.json`).',
+    });
+  }
   assertSafe(plan, 'saved');
   const errors = plan.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {
@@ -66,6 +75,7 @@ export function refuseUnusable(plan: Plan): void {
 
 export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   refuseUnusable(input.plan);
+  assertSameSources(input.plan.source, sourceFiles(input.config, input.manifests));
   const stateDir = input.stateDir ?? input.config.stateDir;
   const lock = await acquireLock(stateDir, { now: input.now, ...(input.leaseMs ? { leaseMs: input.leaseMs } : {}) });
   let lost: LockError | undefined;
@@ -80,8 +90,16 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   }
 }
 
+/** The same manifests and targets as the saved plan, against the account as it is now. */
 const replan = (input: ApplyInput, stateDir: string) =>
-  runPlan({ client: input.client, config: input.config, manifests: input.manifests, now: input.now, isoStateDir: input.isoStateDir ?? stateDir });
+  runPlan({
+    client: input.client,
+    config: input.config,
+    manifests: input.manifests,
+    targets: input.plan.source.targets,
+    now: input.now,
+    isoStateDir: input.isoStateDir ?? stateDir,
+  });
 
 /** Plans again, re-checks safety, refuses stale changes; returns the changes decided without running. */
 async function checkFresh(input: ApplyInput, stateDir: string, prior: PriorRun): Promise<Map<string, ChangeOutcome>> {
@@ -106,7 +124,7 @@ async function applyLocked(input: ApplyInput, stateDir: string, lockLost: () => 
   const journal = openJournal(stateDir, input.plan, { now });
   try {
     const run = await execute(input, journal, prior, decided, { started, now, lockLost });
-    const convergence = await checkConvergence(await replan(input, stateDir).then((r) => r.plan), run.outcomes);
+    const convergence = checkConvergence((await replan(input, stateDir)).plan, run.outcomes);
     const report = buildReport(input, journal, run, convergence, before, now() - started, prior);
     journal.finish(journalSummary(report));
     return report;

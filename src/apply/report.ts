@@ -6,6 +6,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Op } from '../core/plan.js';
 import { ExitCode } from '../errors.js';
+import { printable } from '../render/plan-text.js';
 import type { JournalError } from '../state/journal.js';
 
 export type OutcomeStatus = 'applied' | 'failed' | 'skipped';
@@ -27,6 +28,12 @@ export interface RemainingDifference {
   id: string;
   op: Op;
   fields: string[];
+  /**
+   * `applied`: this run wrote the object, yet a fresh plan still wants a change there (changed in
+   * Trackunit during the apply, or a normalisation bug in tug). `outside`: an object this run did not
+   * write differs from the manifests (changed in Trackunit during the apply).
+   */
+  cause: 'applied' | 'outside';
 }
 
 export interface ApplyReport {
@@ -42,7 +49,26 @@ export interface ApplyReport {
   /** Set when --max-changes / --max-duration (or a lost lock) ended the run at a change boundary. */
   stoppedEarly?: string;
   resumed: boolean;
-  convergence: { ok: boolean; checked: boolean; remaining: RemainingDifference[] };
+  /**
+   * The plan made right after the apply: `remaining` what should not be there; `pending` the changes
+   * still to do that this run did not apply on purpose or because they failed (they need another run).
+   */
+  convergence: { ok: boolean; checked: boolean; remaining: RemainingDifference[]; pending: number };
+}
+
+/** One line per remaining difference, the same words in text and markdown. */
+export function describeRemaining(r: RemainingDifference, subject: string, fields: string): string {
+  return r.cause === 'applied'
+    ? `${subject} still differs after apply (${r.op}: ${fields}) — the object changed in Trackunit during the apply, or tug has a normalisation bug`
+    : `${subject} differs from the manifests (${r.op}: ${fields}) — not in this plan: it changed in Trackunit during the apply`;
+}
+
+/** The closing sentence of a converged apply. */
+export function convergedLine(report: ApplyReport): string {
+  const n = report.convergence.pending;
+  return n === 0
+    ? 'Converged: a fresh plan is empty.'
+    : `Converged as far as applied: a fresh plan holds only the ${n} change${n === 1 ? '' : 's'} this run did not apply.`;
 }
 
 export function countOutcomes(outcomes: readonly ChangeOutcome[]): ApplyReport['counts'] {
@@ -66,8 +92,8 @@ const tally = (report: ApplyReport, status: OutcomeStatus) => report.outcomes.fi
 export function renderApplyText(report: ApplyReport, c: ChalkInstance): string {
   const lines: string[] = [];
   for (const o of report.outcomes) {
-    if (o.status === 'failed') lines.push(c.red(`✗ ${o.op} ${o.kind}/${o.id}: ${o.error?.message ?? 'failed'}`));
-    else if (o.status === 'skipped' && !/^(already applied|not started)/.test(o.reason ?? '')) lines.push(c.yellow(`- ${o.op} ${o.kind}/${o.id} skipped: ${o.reason ?? ''}`));
+    if (o.status === 'failed') lines.push(c.red(`✗ ${o.op} ${o.kind}/${printable(o.id)}: ${printable(o.error?.message ?? 'failed')}`));
+    else if (o.status === 'skipped' && !/^(already applied|not started)/.test(o.reason ?? '')) lines.push(c.yellow(`- ${o.op} ${o.kind}/${printable(o.id)} skipped: ${printable(o.reason ?? '')}`));
   }
   for (const [kind, ops] of Object.entries(report.counts)) {
     const parts = Object.entries(ops).map(([op, s]) => `${op} ${s.applied ?? 0}${s.failed ? ` (${s.failed} failed)` : ''}${s.skipped ? ` (${s.skipped} skipped)` : ''}`);
@@ -78,10 +104,10 @@ export function renderApplyText(report: ApplyReport, c: ChalkInstance): string {
     `Apply: ${tally(report, 'applied')} applied, ${tally(report, 'failed')} failed, ${tally(report, 'skipped')} skipped` +
       ` — ${report.requests} requests, ${report.retries} retries, ${report.rateLimited} × 429, ${secs} s.`,
   );
-  if (report.stoppedEarly) lines.push(c.yellow(`Stopped early (${report.stoppedEarly}); finish with \`tug apply <plan.json> --resume\`.`));
+  if (report.stoppedEarly) lines.push(c.yellow(`Stopped early (${report.stoppedEarly}); finish with \`tug apply --resume\`.`));
   for (const r of report.convergence.remaining) {
-    lines.push(c.red(`Not converged: ${r.kind}/${r.id} still differs after apply (${r.op}: ${r.fields.join(', ')}) — a normalisation bug in tug.`));
+    lines.push(c.red(`Not converged: ${describeRemaining(r, printable(`${r.kind}/${r.id}`), r.fields.map(printable).join(', '))}.`));
   }
-  if (report.convergence.checked && report.convergence.ok) lines.push(c.green('Converged: a fresh plan holds nothing more for the applied changes.'));
+  if (report.convergence.checked && report.convergence.ok) lines.push(c.green(convergedLine(report)));
   return `${lines.join('\n')}\n`;
 }

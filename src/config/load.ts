@@ -2,6 +2,7 @@
  * Loading tug.yaml: parse with positions, validate against schemas/tug.schema.json (every problem at
  * once, as file:line:col), fill defaults and resolve paths relative to the file's directory.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
@@ -19,6 +20,8 @@ export const DEFAULT_MANIFEST_GLOBS = ['manifests/**/*.yaml', 'manifests/**/*.ym
 export interface ProjectConfig {
   /** Absolute path of tug.yaml; undefined when running without one. */
   file: string | undefined;
+  /** SHA-256 (hex) of tug.yaml's bytes as loaded (a plan records it: see PlanSource). */
+  sha256?: string;
   dir: string;
   manifests: string[];
   trackunit: { irisUrl?: string; authUrl?: string; auth?: 'v1' | 'v2'; scopes?: string[]; sandbox: boolean };
@@ -75,7 +78,8 @@ export async function loadProjectConfig(options: { cwd: string; configPath?: str
     return defaultProjectConfig(options.cwd);
   }
   const shown = relative(options.cwd, file) || file;
-  const parsed = parseYaml(await readFile(file, 'utf8'), shown);
+  const bytes = await readFile(file);
+  const parsed = parseYaml(bytes.toString('utf8'), shown);
   const [document] = parsed.documents;
   const problems = [...parsed.diagnostics];
   if (parsed.documents.length > 1) problems.push({ file: shown, line: 1, col: 1, code: 'structure', severity: 'error', message: 'tug.yaml must hold a single YAML document' });
@@ -85,5 +89,6 @@ export async function loadProjectConfig(options: { cwd: string; configPath?: str
       meta: { diagnostics: problems.map((d) => ({ file: d.file, line: d.line, col: d.col, message: d.message })) },
     });
   }
-  return resolveConfig((document?.data ?? {}) as ProjectConfigFile, file, dirname(file));
+  const config = resolveConfig((document?.data ?? {}) as ProjectConfigFile, file, dirname(file));
+  return { ...config, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

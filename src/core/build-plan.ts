@@ -12,9 +12,10 @@ import { planDefinitions } from '../kinds/custom-field-definition/plan.js';
 import { planCustomers } from '../kinds/customer/plan.js';
 import { planDepots } from '../kinds/depot/plan.js';
 import { computeBudget } from './budget.js';
-import { canonicalize, fingerprint } from './canonical.js';
+import { canonicalize, digest } from './canonical.js';
 import { orderChanges } from './order.js';
-import { PLAN_FORMAT_VERSION, type Change, type Op, type Plan, type PlanProblem, type UnmanagedObject } from './plan.js';
+import { PLAN_FORMAT_VERSION, type Change, type Op, type Plan, type PlanProblem, type PlanSource, type UnmanagedObject } from './plan.js';
+import { sealOf, type UnsealedPlan } from './plan-digest.js';
 import type { KindPlan, KindPlanner, PlanInput } from './planner.js';
 import { createRefs } from './refs.js';
 import { checkSafety } from './safety.js';
@@ -83,6 +84,7 @@ export function buildPlan(input: PlanInput): Plan {
   });
   const body = {
     formatVersion: PLAN_FORMAT_VERSION,
+    source: planSource(input),
     changes,
     unmanaged: [...parts.unmanaged].sort(byUnmanaged),
     problems: [...parts.problems].sort(byProblem),
@@ -91,6 +93,14 @@ export function buildPlan(input: PlanInput): Plan {
     summary: summarize(changes),
   };
   // Round-trip through canonical JSON: the plan object is exactly what its file will hold.
-  const canonical = canonicalize(body) as unknown as Omit<Plan, 'fingerprint'>;
-  return { ...canonical, fingerprint: fingerprint(canonical) } as Plan;
+  // The file opens with what a reader (and apply) checks first: format version, digest, fingerprint.
+  const canonical = canonicalize(body) as unknown as UnsealedPlan;
+  const { formatVersion, ...rest } = canonical;
+  return { formatVersion, ...sealOf(canonical), ...rest };
+}
+
+/** The files the plan was made from (sorted by path) and its targets. */
+function planSource(input: PlanInput): PlanSource {
+  const files = [...(input.options.sources ?? [])].sort((a, b) => compareText(a.path, b.path));
+  return { digest: digest(files), files, targets: [...(input.options.targets ?? [])] };
 }

@@ -28,7 +28,12 @@ export function canonicalJson(value: unknown): string {
 
 /** `sha256:` + the first 16 hex digits of the SHA-256 of the canonical JSON. */
 export function fingerprint(value: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16)}`;
+  return digest(value).slice(0, 'sha256:'.length + 16);
+}
+
+/** `sha256:` + the full SHA-256 (64 hex digits) of the canonical JSON: for integrity, not only identity. */
+export function digest(value: unknown): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
 }
 
 /**

@@ -7,8 +7,11 @@ import type { KindName } from '../config/project.js';
 import type { ApiFamily } from '../trackunit/config.js';
 import type { Json } from './canonical.js';
 
-/** Version of the plan file format; apply refuses any other. */
-export const PLAN_FORMAT_VERSION = 1;
+/**
+ * Version of the plan file format; apply refuses any other. 2: the plan carries its own digest, the
+ * digest of the files it was made from (`source`), its `--target` patterns and create look-ups.
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Op = 'create' | 'update' | 'delete' | 'sync';
 
@@ -20,6 +23,16 @@ export interface IdRef {
   $ref: string;
 }
 
+/**
+ * How apply recognises what a create of an object without an identity of its own made (a customer
+ * contact), should the response be lost: a live object whose normalised fields all equal `match` and
+ * whose id is not in `exclude` (the ones that existed when the plan was made).
+ */
+export interface CreateLookup {
+  match: { [field: string]: Json };
+  exclude: string[];
+}
+
 /** One API call a change will make. Bodies are final except for IdRef placeholders. */
 export interface PlannedRequest {
   family: ApiFamily;
@@ -28,6 +41,8 @@ export interface PlannedRequest {
   path: string;
   body?: Json;
   headers?: Record<string, string>;
+  /** Creates of objects found by content rather than by an identity (see CreateLookup). */
+  lookup?: CreateLookup;
 }
 
 /** One change: what, why, from what to what, and the calls that make it so. */
@@ -92,10 +107,35 @@ export interface Budget {
   predictedSeconds: number;
 }
 
+/** One file a plan was made from, relative to the tug.yaml directory (`/` separators). */
+export interface SourceFile {
+  path: string;
+  /** SHA-256 of the file's bytes, hex. */
+  sha256: string;
+}
+
+/**
+ * What a plan was made from, so apply can tell "the manifests changed since the plan" (name the files)
+ * from "the live account changed" and from a tug bug. `files` holds tug.yaml and every manifest file.
+ */
+export interface PlanSource {
+  /** `sha256:` + hex over `files`. */
+  digest: string;
+  files: SourceFile[];
+  /** `--target` patterns the plan was narrowed to (apply re-plans with the same ones). */
+  targets: string[];
+}
+
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
-  /** Fingerprint of everything below: two plans of the same inputs have the same one. */
+  /**
+   * `sha256:` + the full SHA-256 of the canonical JSON of every other member: apply refuses a plan file
+   * whose content does not match it (`plan_tampered`).
+   */
+  digest: string;
+  /** Short form of the digest (its first 16 hex digits): names the plan's journal. */
   fingerprint: string;
+  source: PlanSource;
   changes: Change[];
   unmanaged: UnmanagedObject[];
   problems: PlanProblem[];

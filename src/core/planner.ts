@@ -4,7 +4,7 @@
  */
 import type { KindName } from '../config/project.js';
 import type { ApiFamily, FamilyLimit } from '../trackunit/config.js';
-import type { Change, PlanProblem, UnmanagedObject } from './plan.js';
+import type { Change, PlanProblem, SourceFile, UnmanagedObject } from './plan.js';
 import type { Refs } from './refs.js';
 import type { SafetyPolicy } from './safety.js';
 import type { DesiredState, LiveState } from './state.js';
@@ -16,6 +16,8 @@ export interface PlanOptions {
   limits: Record<ApiFamily, FamilyLimit>;
   /** `Kind/identity` patterns: plan only these (and nothing else). */
   targets?: string[];
+  /** tug.yaml and the manifest files with their hashes: recorded in the plan (see PlanSource). */
+  sources?: SourceFile[];
 }
 
 export interface PlanInput {

@@ -14,6 +14,8 @@ export interface ManifestSet {
   diagnostics: Diagnostic[];
   /** Files read, relative to the working directory. */
   files: string[];
+  /** SHA-256 (hex) of each file read, by absolute path (see PlanSource); absent for sets built in memory. */
+  hashes?: Map<string, string>;
   /** Documents read (valid or not). */
   documentCount: number;
 }
@@ -31,6 +33,7 @@ export async function loadManifestSet(config: ProjectConfig, cwd: string, paths:
     documents: validated.documents,
     diagnostics: [...loaded.diagnostics, ...validated.diagnostics].sort(compareDiagnostics),
     files: loaded.files.map((f) => relative(cwd, f) || f),
+    hashes: loaded.hashes,
     documentCount: loaded.documents.length,
   };
 }

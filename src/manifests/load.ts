@@ -2,6 +2,7 @@
  * Finding and reading manifest files: files, directories (every *.yaml / *.yml below) and globs,
  * in a stable order (sorted paths), each parsed with positions kept.
  */
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -24,6 +25,8 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
   /** Absolute paths of the files read, sorted. */
   files: string[];
+  /** SHA-256 (hex) of each file's bytes as read, by absolute path: what a plan records of its sources. */
+  hashes: Map<string, string>;
 }
 
 const YAML_FILES = '**/*.{yaml,yml}';
@@ -62,6 +65,7 @@ export async function loadManifests(patterns: string[], options: LoadOptions): P
   const documents: ParsedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const limits = options.limits ?? DEFAULT_YAML_LIMITS;
+  const hashes = new Map<string, string>();
   for (const file of files) {
     const shown = relative(options.displayDir, file) || file;
     const info = await stat(file);
@@ -70,9 +74,11 @@ export async function loadManifests(patterns: string[], options: LoadOptions): P
       diagnostics.push(fileTooLarge(shown, info.size, limits));
       continue;
     }
-    const parsed = parseYaml(await readFile(file, 'utf8'), shown, limits);
+    const bytes = await readFile(file);
+    hashes.set(file, createHash('sha256').update(bytes).digest('hex'));
+    const parsed = parseYaml(bytes.toString('utf8'), shown, limits);
     documents.push(...parsed.documents);
     diagnostics.push(...parsed.diagnostics);
   }
-  return { documents, diagnostics, files };
+  return { documents, diagnostics, files, hashes };
 }

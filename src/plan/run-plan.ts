@@ -15,6 +15,7 @@ import type { MetricsSnapshot } from '../trackunit/metrics.js';
 import { toDesiredState } from './desired.js';
 import { metricsDelta, readLiveState } from './read-live.js';
 import { resolvePins, type PinsResult } from './resolve-pins.js';
+import { sourceFiles } from './source.js';
 import { readTelemetry } from './telemetry.js';
 
 export interface RunPlanInput {
@@ -79,6 +80,7 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
       prune: config.prune.kinds,
       policy: { ...config.safety, protect: config.protect },
       limits: client.config.limits,
+      sources: sourceFiles(config, input.manifests),
       ...(input.targets && input.targets.length > 0 ? { targets: input.targets } : {}),
     },
   });

@@ -3,7 +3,7 @@
  * failures and convergence problems first, skips folded. Every user-provided string is escaped (see
  * escape-markdown.ts) so an identity or an error message cannot break the comment or mention anyone.
  */
-import type { ApplyReport, OutcomeStatus } from '../apply/report.js';
+import { convergedLine, describeRemaining, type ApplyReport, type OutcomeStatus } from '../apply/report.js';
 import { codeSpan, escapeMarkdown } from './escape-markdown.js';
 
 const tally = (report: ApplyReport, status: OutcomeStatus) => report.outcomes.filter((o) => o.status === status).length;
@@ -21,13 +21,13 @@ export function renderApplyMarkdown(report: ApplyReport): string {
   const skipped = tally(report, 'skipped');
   const out: string[] = ['<!-- tug-apply -->', `### tug apply: ${applied} applied, ${failed} failed, ${skipped} skipped`, ''];
   out.push(`${report.requests} API requests, ${report.retries} retries, ${report.rateLimited} × 429, ${(report.wallMs / 1000).toFixed(1)} s${report.resumed ? ' (resumed)' : ''}.`, '');
-  if (report.stoppedEarly) out.push(`**Stopped early** (${escapeMarkdown(report.stoppedEarly)}): finish with \`tug apply <plan.json> --resume\`.`, '');
+  if (report.stoppedEarly) out.push(`**Stopped early** (${escapeMarkdown(report.stoppedEarly)}): finish with \`tug apply --resume\`.`, '');
   const remaining = report.convergence.remaining;
   if (remaining.length > 0) {
-    out.push('**Not converged** (a normalisation bug in tug):', '');
-    out.push(...listed(remaining.map((r) => `- ${codeSpan(`${r.kind}/${r.id}`)} ${r.op}: ${r.fields.map(codeSpan).join(', ')}`)), '');
+    out.push('**Not converged:**', '');
+    out.push(...listed(remaining.map((r) => `- ${describeRemaining(r, codeSpan(`${r.kind}/${r.id}`), r.fields.map(codeSpan).join(', '))}` /* tug's words around inert code spans */)), '');
   } else if (report.convergence.checked) {
-    out.push('Converged: a fresh plan holds nothing more for the applied changes.', '');
+    out.push(convergedLine(report), '');
   }
   const failures = report.outcomes.filter((o) => o.status === 'failed');
   if (failures.length > 0) {

@@ -6,6 +6,7 @@
  */
 import { TugError } from '../errors.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../core/plan.js';
+import { sealHolds } from '../core/plan-digest.js';
 
 export function renderPlanJson(plan: Plan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
@@ -24,7 +25,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Members a plan file must have, with the test for each (a shape check, not a full validation). */
 const REQUIRED: Array<[keyof Plan, (value: unknown) => boolean]> = [
+  ['digest', (v) => typeof v === 'string'],
   ['fingerprint', (v) => typeof v === 'string'],
+  ['source', (v) => isRecord(v) && typeof v.digest === 'string' && Array.isArray(v.files) && Array.isArray(v.targets)],
   ['changes', Array.isArray],
   ['unmanaged', Array.isArray],
   ['problems', Array.isArray],
@@ -43,7 +46,8 @@ function parseJson(text: string): unknown {
 
 /**
  * Parse a plan file. Throws TugError `plan_format` for text that is not JSON, not a plan, or a plan
- * of another format version (naming both versions).
+ * of another format version (naming both versions), and `plan_tampered` for a plan whose content does
+ * not match its digest (edited after `tug plan --out`: apply must never send what was not reviewed).
  */
 export function readPlanFile(text: string): Plan {
   const data = parseJson(text);
@@ -62,5 +66,12 @@ export function readPlanFile(text: string): Plan {
   if (missing.length > 0) {
     throw formatError(`The plan file is incomplete or damaged: ${missing.join(', ')} missing or malformed.`, { missing: missing.join(', ') });
   }
-  return data as unknown as Plan;
+  const plan = data as unknown as Plan;
+  if (!sealHolds(plan)) {
+    throw new TugError('plan_tampered', 'The plan file was changed after it was made: its content does not match its digest.', {
+      hint: 'Never edit a plan file: change the manifests, then make and review a new plan (`tug plan --out plan.json`).',
+      meta: { fingerprint: /^sha256:[0-9a-f]{16}$/.test(plan.fingerprint) ? plan.fingerprint : null },
+    });
+  }
+  return plan;
 }

@@ -14,7 +14,7 @@ describe('applyPlan', () => {
     const failed = report.outcomes.filter((o) => o.status !== 'applied');
     expect(failed).toEqual([]);
     expect(report.outcomes).toHaveLength(88);
-    expect(report.convergence).toEqual({ ok: true, checked: true, remaining: [] });
+    expect(report.convergence).toEqual({ ok: true, checked: true, remaining: [], pending: 0 });
     expect((await f.plan()).plan.changes).toEqual([]);
   });
 });

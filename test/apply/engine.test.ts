@@ -38,7 +38,7 @@ describe('apply engine', () => {
     f.sandbox.store.assets.get(change.liveId!)!.externalReference = 'CHANGED-BY-HAND';
     const error = await applyPlan({ client: f.client, plan, config: f.config, manifests: f.manifests, stateDir: f.stateDir }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'stale_plan', exitCode: 4 });
-    expect((error as Error).message).toContain(`${change.kind}/${change.id}: /externalReference`);
+    expect((error as Error).message).toContain(`${change.kind}/${change.id} (update): changed in Trackunit since the plan: /externalReference`);
     expect(writes(f.sandbox)).toBe(0);
   });
 
@@ -94,5 +94,38 @@ describe('apply engine', () => {
     expect(f.sandbox.requestLog.count((e) => e.route === 'sites.create')).toBe(3);
     expectNoDuplicates(f.sandbox);
     expect((await f.plan()).plan.changes).toEqual([]);
+  });
+
+  it('an object tug wrote changed in Trackunit during the apply: not converged (exit 1), cause "applied"', async () => {
+    f = await fixture();
+    const { plan } = await f.plan();
+    let edited = false;
+    const report = await f.apply({
+      plan,
+      onProgress: () => {
+        // Someone edits a depot tug just created, in Trackunit Manager, while the apply runs.
+        const created = [...f!.sandbox.store.sites.values()].find((s) => s.externalReference === 'tug:depot/odense');
+        if (created && !edited) created.description = 'Edited in Manager';
+        edited ||= created !== undefined;
+      },
+    });
+    expect(edited).toBe(true);
+    expect(report.convergence.ok).toBe(false);
+    expect(applyExitCode(report)).toBe(1);
+    expect(report.convergence.remaining).toEqual([{ kind: 'Depot', id: 'odense', op: 'update', fields: ['/description'], cause: 'applied' }]);
+  });
+
+  it('an object outside the plan changed in Trackunit during the apply: not converged, cause "outside"', async () => {
+    f = await fixture();
+    expect((await f.apply()).convergence.ok).toBe(true);
+    const site = [...f.sandbox.store.sites.values()].find((s) => s.externalReference === 'tug:depot/odense')!;
+    site.name = 'Odense (renamed by hand)';
+    const { plan } = await f.plan();
+    expect(plan.changes.map((c) => c.key)).toEqual(['update:Depot/odense']);
+    const customer = [...f.sandbox.store.customers.values()].find((c) => c.externalReference === 'CUST-1002')!;
+    const report = await f.apply({ plan, onProgress: () => void (customer.email = 'changed@during.apply') });
+    expect(report.outcomes.map((o) => [o.key, o.status])).toEqual([['update:Depot/odense', 'applied']]);
+    expect(report.convergence).toEqual({ ok: false, checked: true, pending: 0, remaining: [{ kind: 'Customer', id: 'CUST-1002', op: 'update', fields: ['/email'], cause: 'outside' }] });
+    expect(applyExitCode(report)).toBe(1);
   });
 });

@@ -153,7 +153,7 @@ describe('apply under injected faults', () => {
 
     expect(report.outcomes.filter((o) => o.status !== 'applied')).toEqual([]);
     expect(report.outcomes).toHaveLength(planned.changes.length);
-    expect(report.convergence).toEqual({ ok: true, checked: true, remaining: [] });
+    expect(report.convergence).toEqual({ ok: true, checked: true, remaining: [], pending: 0 });
     expect(applyExitCode(report)).toBe(0);
     expect(report.rateLimited).toBe(injected['429']);
     expect(injected['429']).toBeGreaterThan(200);

@@ -41,7 +41,7 @@ export async function fixture(): Promise<Fixture> {
     manifests,
     stateDir,
     plan,
-    apply: async (extra = {}) => applyPlan({ client, plan: (await plan()).plan, config, manifests, stateDir, ...extra }),
+    apply: async (extra = {}) => applyPlan({ client, plan: extra.plan ?? (await plan()).plan, config, manifests, stateDir, ...extra }),
     close: async () => {
       await client.close();
       await sandbox.close();

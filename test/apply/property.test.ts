@@ -138,7 +138,7 @@ describe('apply from a random account to a random desired state', () => {
         sandbox.setFaults([...s.latency, { match: 'writes', commitDrop: s.commitDrop }]);
         const report = await applyPlan({ client, plan: first, config, manifests, stateDir, isoStateDir: baseDir }).finally(() => sandbox.setFaults([]));
         expect(report.outcomes.filter((o) => o.status !== 'applied')).toEqual([]);
-        expect(report.convergence).toEqual({ ok: true, checked: true, remaining: [] });
+        expect(report.convergence).toEqual({ ok: true, checked: true, remaining: [], pending: 0 });
         expect(applyExitCode(report)).toBe(0);
         const { plan: after } = await plan();
         expect(after.changes.map((c) => ({ key: c.key, patch: c.patch }))).toEqual([]);

@@ -16,7 +16,7 @@ const report = (over: Partial<ApplyReport> = {}): ApplyReport => ({
   rateLimited: 1,
   wallMs: 3456,
   resumed: false,
-  convergence: { ok: true, checked: true, remaining: [] },
+  convergence: { ok: true, checked: true, remaining: [], pending: 0 },
   ...over,
 });
 
@@ -27,7 +27,7 @@ describe('apply report as markdown', () => {
     expect(md).toContain('12 API requests, 2 retries, 1 × 429, 3.5 s.');
     expect(md).toContain('| Customer | create | 0 | 1 | 0 |');
     expect(md).toContain('<details><summary>1 skipped</summary>');
-    expect(md).toContain('Converged: a fresh plan holds nothing more for the applied changes.');
+    expect(md).toContain('Converged: a fresh plan is empty.');
     // The failure message is escaped: no bold, no live mention, no raw tag outside code spans.
     const failure = md.split('\n').find((l) => l.startsWith('- create'))!;
     expect(failure).toContain('`Customer/<b>@ops`');
@@ -36,9 +36,20 @@ describe('apply report as markdown', () => {
   });
 
   it('names what did not converge and a stop at a change boundary', () => {
-    const md = renderApplyMarkdown(report({ stoppedEarly: '--max-changes 5', convergence: { ok: false, checked: true, remaining: [{ kind: 'Depot', id: 'odense', op: 'update', fields: ['/name'] }] } }));
-    expect(md).toMatch(/\*\*Stopped early\*\* \(.*max.*changes 5\): finish with `tug apply <plan.json> --resume`/);
-    expect(md).toContain('**Not converged** (a normalisation bug in tug):');
-    expect(md).toContain('- `Depot/odense` update: `/name`');
+    const remaining = [
+      { kind: 'Depot', id: 'odense', op: 'update' as const, fields: ['/name'], cause: 'applied' as const },
+      { kind: 'Customer', id: 'CUST-9', op: 'update' as const, fields: ['/email'], cause: 'outside' as const },
+    ];
+    const md = renderApplyMarkdown(report({ stoppedEarly: '--max-changes 5', convergence: { ok: false, checked: true, remaining, pending: 0 } }));
+    expect(md).toMatch(/\*\*Stopped early\*\* \(.*max.*changes 5\): finish with `tug apply --resume`/);
+    expect(md).toContain('**Not converged:**');
+    expect(md).toContain('- `Depot/odense` still differs after apply (update: `/name`) — the object changed in Trackunit during the apply, or tug has a normalisation bug');
+    expect(md).toContain('- `Customer/CUST-9` differs from the manifests (update: `/email`) — not in this plan: it changed in Trackunit during the apply');
+  });
+
+  it('says how many changes a converged but partial run left', () => {
+    expect(renderApplyMarkdown(report({ convergence: { ok: true, checked: true, remaining: [], pending: 3 } }))).toContain(
+      'Converged as far as applied: a fresh plan holds only the 3 changes this run did not apply.',
+    );
   });
 });

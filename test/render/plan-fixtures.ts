@@ -8,6 +8,8 @@ import type { KindName } from '../../src/config/project.js';
 import { KIND_NAMES } from '../../src/config/project.js';
 import type { Json } from '../../src/core/canonical.js';
 import { changeKey, PLAN_FORMAT_VERSION, type Change, type Op, type Plan, type PlannedRequest } from '../../src/core/plan.js';
+import { canonicalize } from '../../src/core/canonical.js';
+import { sealOf, type UnsealedPlan } from '../../src/core/plan-digest.js';
 import type { ApiFamily } from '../../src/trackunit/config.js';
 
 export const plain = new Chalk({ level: 0 });
@@ -66,9 +68,9 @@ export function makePlan(changes: Change[], extra: Partial<Omit<Plan, 'changes'>
     for (const r of c.requests) requests[r.family] = (requests[r.family] ?? 0) + 1;
   }
   const totalRequests = Object.values(requests).reduce((a, b) => a + (b ?? 0), 0);
-  return {
+  const body: UnsealedPlan = {
     formatVersion: PLAN_FORMAT_VERSION,
-    fingerprint: 'sha256:fedcba9876543210',
+    source: { digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000', files: [], targets: [] },
     changes,
     unmanaged: [],
     problems: [],
@@ -77,6 +79,9 @@ export function makePlan(changes: Change[], extra: Partial<Omit<Plan, 'changes'>
     summary,
     ...extra,
   };
+  // Sealed like buildPlan seals (canonical JSON round trip, then the digest), so readPlanFile accepts it.
+  const { formatVersion, ...rest } = canonicalize(body) as unknown as UnsealedPlan;
+  return { formatVersion, ...sealOf({ formatVersion, ...rest }), ...rest };
 }
 
 /** A small plan with one change of every op and the field shapes the renderers must handle. */

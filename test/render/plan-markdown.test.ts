@@ -63,8 +63,9 @@ describe('renderPlanMarkdown', () => {
   });
 
   it('renders the empty plan', () => {
-    expect(renderPlanMarkdown(makePlan([]))).toBe(
-      '<!-- tug-plan -->\n## tug plan: no changes\n\nNo changes. The account matches the manifests.\n\nPlan fingerprint: `sha256:fedcba9876543210`\n',
+    const empty = makePlan([]);
+    expect(renderPlanMarkdown(empty)).toBe(
+      `<!-- tug-plan -->\n## tug plan: no changes\n\nNo changes. The account matches the manifests.\n\nPlan fingerprint: \`${empty.fingerprint}\`\n`,
     );
   });
 
