@@ -47,10 +47,13 @@ interface Sent {
 /** Runs every request of `change`; never throws (a failure is the result). */
 export async function executeChange(ctx: ExecContext, change: Change): Promise<ChangeResult> {
   let ownId = change.liveId;
+  // Ids this change's creates made or found, in an earlier run or this one: a look-up never returns them again.
+  const claimed = new Set<string>();
   try {
     for (let index = 0; index < change.requests.length; index++) {
       const slot = `${change.key}#${index}`;
-      const created = ctx.prior.done.has(slot) ? ctx.prior.done.get(slot) : await runRequest(ctx, change, index, ownId);
+      const created = ctx.prior.done.has(slot) ? ctx.prior.done.get(slot) : await runRequest(ctx, change, index, ownId, claimed);
+      if (created !== undefined) claimed.add(created);
       if (created !== undefined && isOwnCreate(change, index)) {
         ownId = created;
         ctx.refs.record(refOf(change), created);
@@ -67,11 +70,11 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<C
 }
 
 /** One request; returns the id a create made (undefined for other requests). */
-async function runRequest(ctx: ExecContext, change: Change, index: number, ownId: string | undefined): Promise<string | undefined> {
+async function runRequest(ctx: ExecContext, change: Change, index: number, ownId: string | undefined, claimed: ReadonlySet<string>): Promise<string | undefined> {
   const request = change.requests[index]!;
   const sent: Sent = { path: await fillPath(request.path, change, ownId, ctx.refs), body: await ctx.refs.fill(request.body) };
   if (ctx.prior.inFlight.has(`${change.key}#${index}`) && isCreate(request)) {
-    const found = await findCreated(ctx.client, change, index, sent.path, sent.body);
+    const found = await findCreated(ctx.client, change, index, sent.path, claimed);
     if (found !== undefined) {
       ctx.journal.outcome(change.key, index, { status: 'done', createdId: found });
       return found;
@@ -81,7 +84,7 @@ async function runRequest(ctx: ExecContext, change: Change, index: number, ownId
   const lookup = isOwnCreate(change, index) ? identityLookup(change.kind, change.id) : undefined;
   ctx.journal.intent(change.key, index, { method: request.method, path: sent.path, ...(lookup ? { lookup: { ...lookup } } : {}) });
   try {
-    const id = isCreate(request) ? await sendCreate(ctx, change, index, sent) : await sendOnce(ctx, request, sent);
+    const id = isCreate(request) ? await sendCreate(ctx, change, index, sent, claimed) : await sendOnce(ctx, request, sent);
     ctx.journal.outcome(change.key, index, { status: 'done', ...(id !== undefined ? { createdId: id } : {}) });
     return id;
   } catch (error) {
@@ -110,7 +113,7 @@ async function sendOnce(ctx: ExecContext, request: PlannedRequest, sent: Sent): 
 }
 
 /** A create: on an ambiguous failure, look it up; found → its id; not found → send again. */
-async function sendCreate(ctx: ExecContext, change: Change, index: number, sent: Sent): Promise<string | undefined> {
+async function sendCreate(ctx: ExecContext, change: Change, index: number, sent: Sent, claimed: ReadonlySet<string>): Promise<string | undefined> {
   const request = change.requests[index]!;
   const lookup = isOwnCreate(change, index) ? identityLookup(change.kind, change.id) : undefined;
   for (let attempt = 1; ; attempt++) {
@@ -128,7 +131,7 @@ async function sendCreate(ctx: ExecContext, change: Change, index: number, sent:
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError) || attempt >= MAX_CREATE_SENDS) throw error;
       // A look-up that fails leaves the outcome unknown: keep the original error (journal: 'unknown').
-      const found = await findCreated(ctx.client, change, index, sent.path, sent.body).catch(() => Promise.reject(error));
+      const found = await findCreated(ctx.client, change, index, sent.path, claimed).catch(() => Promise.reject(error));
       if (found !== undefined) return found;
       ctx.assertWritable();
     }

@@ -3,9 +3,13 @@
  * (set-values, rental synchronization: sending it twice leaves the same state, so the client may retry
  * it freely) or a create (never retried blindly: after an ambiguous failure the object is looked up by
  * its identity first — the Depot's `tug:depot/<key>` external reference, a customer's or contract's
- * external reference, a definition's key, a contact's name and email within its customer).
+ * external reference, a definition's key; a contact, which has no identity, by every field the create
+ * sets, among the contacts of its customer that existed neither when the plan was made nor were made or
+ * found by an earlier request of the same apply).
  */
+import { canonicalJson } from '../core/canonical.js';
 import type { Change, PlannedRequest } from '../core/plan.js';
+import { normalizeContact } from '../kinds/customer/normalize.js';
 import { depotExternalReference } from '../core/ownership.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import { customFieldsApi, customersApi, rentalApi, sitesApi } from '../trackunit/endpoints/index.js';
@@ -51,19 +55,20 @@ export async function findByIdentity(client: TrackunitClient, kind: string, id: 
   return undefined;
 }
 
-const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
-
 /**
  * After an ambiguous create: the object it would have made, if it exists (its id), else undefined.
- * `path` is the resolved path, `body` the resolved body. Creates with no identity find nothing.
+ * `path` is the resolved path. `claimed`: ids this apply already made or found (never the answer twice).
+ * Creates with no identity and no look-up in the plan find nothing.
  */
-export async function findCreated(client: TrackunitClient, change: Change, index: number, path: string, body: unknown): Promise<string | undefined> {
+export async function findCreated(client: TrackunitClient, change: Change, index: number, path: string, claimed: ReadonlySet<string>): Promise<string | undefined> {
   if (isOwnCreate(change, index)) return findByIdentity(client, change.kind, change.id);
+  const lookup = change.requests[index]?.lookup;
   const contacts = CONTACTS_PATH.exec(path);
-  if (contacts && body && typeof body === 'object') {
-    const wanted = body as Record<string, unknown>;
+  if (contacts && lookup) {
+    const excluded = new Set([...lookup.exclude, ...claimed]);
+    const wanted = canonicalJson(lookup.match);
     const list = await customersApi(client).listContacts(decodeURIComponent(contacts[1]!));
-    return list.find((c) => c.name === wanted.name && same(c.email, wanted.email) && same(c.phoneNumber, wanted.phoneNumber))?.id;
+    return list.find((c) => !excluded.has(c.id) && canonicalJson(normalizeContact(c)) === wanted)?.id;
   }
   return undefined;
 }

@@ -8,6 +8,8 @@
  *   hang                         never answer (the client's timeout fires); nothing is written
  *   commit-drop                  handle the request (the write happens), then destroy the connection
  *   retry-after                  seconds in the Retry-After header of injected 429s (default 1)
+ *   times                        the rule injects at most this many faults, then it is spent (a
+ *                                deterministic "the first create is dropped"); latency is not counted
  *
  * Selectors: `*` (all), `reads`, `writes`, a family (`rental`), a route name (`rental.synchronize`) or a glob
  * (`*.create`). The text form used by `tug sandbox --faults` is
@@ -25,6 +27,8 @@ export interface FaultRule {
   hang?: number;
   commitDrop?: number;
   retryAfterSeconds?: number;
+  /** At most this many injected faults (drop, hang, status, commit-drop) by this rule. */
+  times?: number;
 }
 
 export type FaultDecision =
@@ -72,27 +76,41 @@ export class FaultInjector {
     return rate !== undefined && rate > 0 && this.rng() < rate;
   }
 
+  /** Faults each rule injected (for `times`). */
+  private readonly spent = new WeakMap<FaultRule, number>();
+
+  private use(rule: FaultRule): void {
+    this.spent.set(rule, (this.spent.get(rule) ?? 0) + 1);
+  }
+
   decide(route: RouteDef): FaultDecision {
     let latencyMs = 0;
     let commitDrop = false;
     for (const rule of this.rules) {
       if (!ruleMatches(rule, route)) continue;
       latencyMs += rule.latencyMs ?? 0;
+      if (rule.times !== undefined && (this.spent.get(rule) ?? 0) >= rule.times) continue;
       if (this.roll(rule.drop)) {
         this.count('drop');
+        this.use(rule);
         return { action: 'drop', latencyMs };
       }
       if (this.roll(rule.hang)) {
         this.count('hang');
+        this.use(rule);
         return { action: 'hang', latencyMs };
       }
       for (const key of STATUS_KEYS) {
         if (this.roll(rule.rates?.[key])) {
           this.count(key);
+          this.use(rule);
           return { action: 'status', status: Number(key), latencyMs, retryAfterSeconds: rule.retryAfterSeconds ?? 1 };
         }
       }
-      if (route.write && this.roll(rule.commitDrop)) commitDrop = true;
+      if (route.write && this.roll(rule.commitDrop)) {
+        commitDrop = true;
+        this.use(rule);
+      }
     }
     if (commitDrop) this.count('commit-drop');
     return { action: 'none', latencyMs, commitDrop };
@@ -112,7 +130,7 @@ export function parseFaults(spec: string): FaultRule[] {
       if (!key || raw === undefined || !Number.isFinite(value) || value < 0) {
         throw new Error(`fault setting "${setting}" in "${part}" must be key=number (number ≥ 0)`);
       }
-      const isRate = key !== 'latency' && key !== 'retry-after';
+      const isRate = key !== 'latency' && key !== 'retry-after' && key !== 'times';
       if (isRate && value > 1) throw new Error(`fault rate "${setting}" must be between 0 and 1`);
       if ((STATUS_KEYS as readonly string[]).includes(key)) {
         rule.rates = { ...rule.rates, [key]: value };
@@ -121,9 +139,10 @@ export function parseFaults(spec: string): FaultRule[] {
       else if (key === 'hang') rule.hang = value;
       else if (key === 'commit-drop') rule.commitDrop = value;
       else if (key === 'retry-after') rule.retryAfterSeconds = value;
+      else if (key === 'times') rule.times = value;
       else {
         throw new Error(
-          `unknown fault "${key}" in "${part}"; known: ${[...STATUS_KEYS, 'latency', 'drop', 'hang', 'commit-drop', 'retry-after'].join(', ')}`,
+          `unknown fault "${key}" in "${part}"; known: ${[...STATUS_KEYS, 'latency', 'drop', 'hang', 'commit-drop', 'retry-after', 'times'].join(', ')}`,
         );
       }
     }

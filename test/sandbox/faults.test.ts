@@ -17,6 +17,20 @@ describe('fault injection', () => {
     expect(() => parseFaults('rental:teapot=0.5')).toThrow(/unknown fault "teapot"/);
   });
 
+  it('times=N: a rule injects N faults, then is spent (latency still applies)', async () => {
+    expect(parseFaults('sites.create:drop=1,times=1')).toEqual([{ match: 'sites.create', drop: 1, times: 1 }]);
+    const sandbox = await start({ seed: 'empty', faults: 'sites.create:500=1,times=2' });
+    try {
+      const call = await authed(sandbox);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await call('POST', SITES, body(`site-${i}`))).status);
+      expect(statuses).toEqual([500, 500, 201, 201]);
+      expect(sandbox.faults.injected['500']).toBe(2);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('injects statuses at the configured rate, per route selector, reproducibly, without handling the request', async () => {
     const sandbox = await start({ seed: 'empty', faults: 'sites.list:503=0.3,429=0.2,retry-after=2', faultSeed: 7 });
     try {

@@ -37,10 +37,13 @@ export function planContacts(desired: CustomerContact[], live: LiveContact[], cu
     if (same >= 0) unmatched.splice(same, 1);
     else pending.push({ contact, after });
   }
+  // A contact has no identity of its own: should a create's response be lost, apply finds what it made
+  // by every field it sets, among contacts that did not exist when this plan was made.
+  const existing = live.map((l) => l.id).sort(compareText);
   for (const { contact, after } of pending) {
     const index = unmatched.findIndex((l) => l.name === contact.name);
     if (index < 0) {
-      creates.push({ family: 'customers', method: 'POST', path, body: withoutNulls(after) });
+      creates.push({ family: 'customers', method: 'POST', path, body: withoutNulls(after), lookup: { match: after, exclude: existing } });
       continue;
     }
     const [match] = unmatched.splice(index, 1);
