@@ -3,7 +3,7 @@
  *   refuse an unusable plan (format version, digest, safety, errors) → refuse a plan made from other
  *   files than the manifests now on disk (exit 4, naming them) → take the apply lock (lease renewed while
  *   running; a lost lock stops all writing) → read what an earlier run left (--resume) → plan again and
- *   refuse a stale plan, re-checking safety → open the journal → run the batches →
+ *   refuse a stale plan, re-checking safety → open the journal (which keeps the plan) → run the batches →
  *   plan again to prove convergence → report. Every request goes through the client (rate scheduler,
  *   retries).
  */
@@ -14,7 +14,8 @@ import { LockError, TugError } from '../errors.js';
 import type { ManifestSet } from '../manifests/index.js';
 import { runPlan } from '../plan/run-plan.js';
 import { assertSameSources, sourceFiles } from '../plan/source.js';
-import { acquireLock, openJournal, startLeaseRenewal, type Journal } from '../state/index.js';
+import { renderPlanJson } from '../render/plan-json.js';
+import { acquireLock, keepPlan, openJournal, startLeaseRenewal, type Journal } from '../state/index.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { MetricsSnapshot } from '../trackunit/metrics.js';
 import { checkConvergence } from './convergence.js';
@@ -50,6 +51,8 @@ export interface ApplyInput {
   maxChanges?: number;
   maxDurationMs?: number;
   resume?: boolean;
+  /** How the user named the plan file (for hints); undefined for `--yes`. */
+  planFile?: string;
   leaseMs?: number;
   onProgress?: (progress: ApplyProgress) => void;
 }
@@ -119,8 +122,9 @@ async function applyLocked(input: ApplyInput, stateDir: string, lockLost: () => 
   const now = input.now ?? Date.now;
   const started = now();
   const before = input.client.metricsSnapshot();
-  const prior = await readPriorRun(stateDir, input.plan, input.resume ?? false);
+  const prior = await readPriorRun(stateDir, input.plan, input.resume ?? false, input.planFile);
   const decided = await checkFresh(input, stateDir, prior);
+  await keepPlan(stateDir, input.plan.fingerprint, renderPlanJson(input.plan));
   const journal = openJournal(stateDir, input.plan, { now });
   try {
     const run = await execute(input, journal, prior, decided, { started, now, lockLost });

@@ -2,11 +2,12 @@
  * What an earlier run of the same plan left in its journal. `--resume` continues from it: applied
  * changes are skipped, done requests are not repeated, in-flight creates are looked up before anything
  * is sent. Without `--resume`, a journal that shows an interrupted or partial run is a reason to stop:
- * applying from scratch could leave half-made objects half made (the fresh plan would call them done).
+ * applying from scratch could leave half-made objects half made.
  */
 import type { Plan } from '../core/plan.js';
 import { TugError } from '../errors.js';
 import { journalState, readJournal } from '../state/journal.js';
+import { blocksFreshRun, runStatus } from '../state/kept-plan.js';
 import type { PriorRequests } from './execute-change.js';
 
 export interface PriorRun {
@@ -19,15 +20,17 @@ export interface PriorRun {
 
 const empty = (): PriorRun => ({ requests: { done: new Map(), inFlight: new Set() }, applied: new Set(), started: new Set() });
 
-export async function readPriorRun(stateDir: string, plan: Plan, resume: boolean): Promise<PriorRun> {
+/** `planFile`: how the user named the plan (for the hint); undefined when it came from `--yes`. */
+export async function readPriorRun(stateDir: string, plan: Plan, resume: boolean, planFile?: string): Promise<PriorRun> {
   const read = await readJournal(stateDir, plan.fingerprint);
   const state = journalState(read.entries);
   if (!resume) {
-    const unfinished = read.exists && (!state.finished || state.failed.size > 0 || state.inFlight.length > 0);
-    if (!unfinished) return empty();
-    throw new TugError('journal_unfinished', `An earlier apply of this plan did not finish cleanly (journal ${read.file})`, {
-      hint: 'Run `tug apply <plan.json> --resume` to finish it: creates in flight are looked up first, so nothing is made twice.',
-      meta: { journal: read.file },
+    const status = read.exists ? runStatus(state) : 'complete';
+    if (!blocksFreshRun(status)) return empty();
+    const how = status === 'interrupted' ? 'was interrupted' : 'did not finish cleanly (some changes failed)';
+    throw new TugError('journal_unfinished', `An earlier apply of this plan ${how} (journal ${read.file})`, {
+      hint: `Run \`tug apply ${planFile ?? ''}${planFile ? ' ' : ''}--resume\` to finish it: done requests are not repeated, creates in flight are looked up first, so nothing is made twice.`,
+      meta: { journal: read.file, status },
     });
   }
   // No journal: the interrupted apply died before writing anything (the journal opens before the first

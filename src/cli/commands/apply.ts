@@ -1,7 +1,9 @@
 /**
  * `tug apply [plan.json]`: execute a reviewed plan. With a plan file it applies exactly that plan (after
- * refusing another format version, a stale plan — exit 4 — and an unsafe one — exit 3). With `--yes`
- * and no file it plans and applies in one go, for scripted use. No prompts, ever.
+ * refusing another format version, an edited plan, manifests changed since the plan or a stale plan —
+ * exit 4 — and an unsafe one — exit 3). With `--yes` and no file it plans and applies in one go, for
+ * scripted use; an unfinished apply of the very same plan is continued. `--resume` without a file
+ * finishes the last apply of this state directory from the plan its journal keeps. No prompts, ever.
  *
  * Exit codes: 0 applied and converged · 1 error (lock held, convergence bug, …) · 3 safety breach ·
  * 4 stale plan · 5 some changes failed (the rest were applied; dependents skipped).
@@ -13,10 +15,13 @@ import { join, resolve } from 'node:path';
 import { applyExitCode, applyPlan, renderApplyText } from '../../apply/index.js';
 import { progressReporter } from '../../apply/progress.js';
 import { loadProjectConfig } from '../../config/load.js';
-import { ConfigError, ManifestError } from '../../errors.js';
+import type { ProjectConfig } from '../../config/load.js';
+import type { Plan } from '../../core/plan.js';
+import { ConfigError, ManifestError, TugError } from '../../errors.js';
 import { loadManifestSet } from '../../manifests/index.js';
 import { runPlan } from '../../plan/run-plan.js';
 import { readPlanFile } from '../../render/plan-json.js';
+import { journalState, latestJournal, readJournal, readKeptPlan, runStatus } from '../../state/index.js';
 import { connectProject, type ConnectFlags } from '../connect.js';
 import { writeLine, type RunContext } from '../context.js';
 
@@ -44,14 +49,37 @@ function parseCount(text: string | undefined): number | undefined {
 
 function checkUsage(file: string | undefined, flags: ApplyFlags): void {
   if (!['text', 'markdown', 'json'].includes(flags.format)) throw new ConfigError('invalid_option', `--format must be text, markdown or json, got "${flags.format}"`);
-  if (file === undefined && !flags.yes) {
+  if (file === undefined && !flags.yes && !flags.resume) {
     throw new ConfigError('missing_plan', 'tug apply needs a plan: give a plan file, or --yes to plan and apply in one go', {
-      hint: 'Reviewed flow: `tug plan --out plan.json`, review, then `tug apply plan.json`. Scripted: `tug apply --yes`.',
+      hint: 'Reviewed flow: `tug plan --out plan.json`, review, then `tug apply plan.json`. Scripted: `tug apply --yes`. Finish the last apply: `tug apply --resume`.',
     });
   }
-  if (file === undefined && flags.resume) {
-    throw new ConfigError('invalid_option', '--resume needs the plan file of the interrupted apply', { hint: '`tug apply plan.json --resume`' });
+  if (file !== undefined && flags.yes) {
+    throw new ConfigError('invalid_option', '--yes plans and applies in one go; it takes no plan file', { hint: '`tug apply plan.json` applies a reviewed plan; `tug apply --yes` plans and applies.' });
   }
+}
+
+/** `--resume` without a plan file: the last apply of the state directory, if it did not finish. */
+async function planToResume(config: ProjectConfig): Promise<Plan> {
+  const latest = await latestJournal(config.stateDir);
+  if (!latest || latest.status === 'complete') {
+    throw new TugError('nothing_to_resume', latest ? `The last apply (plan ${latest.fingerprint}) finished; there is nothing to resume` : `No apply has run with the state directory ${config.stateDir}; there is nothing to resume`, {
+      hint: 'Plan and apply: `tug plan --out plan.json`, then `tug apply plan.json` (or `tug apply --yes`).',
+    });
+  }
+  const text = await readKeptPlan(config.stateDir, latest.fingerprint);
+  if (text === undefined) {
+    throw new TugError('kept_plan_missing', `The last apply (journal ${latest.file}) was ${latest.status}, but its plan was not kept beside the journal`, {
+      hint: 'Resume it with its plan file: `tug apply plan.json --resume`.',
+    });
+  }
+  return readPlanFile(text);
+}
+
+/** `--yes`: a journal of this very plan that did not finish is continued, as `--resume` would. */
+async function continuesUnfinished(config: ProjectConfig, plan: Plan): Promise<boolean> {
+  const read = await readJournal(config.stateDir, plan.fingerprint);
+  return read.exists && runStatus(journalState(read.entries)) !== 'complete';
 }
 
 async function readPlan(path: string, cwd: string) {
@@ -68,13 +96,16 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
   checkUsage(file, flags);
   const maxChanges = parseCount(flags.maxChanges);
   const maxDurationMs = flags.maxDuration === undefined ? undefined : parseDuration(flags.maxDuration);
-  const saved = file === undefined ? undefined : await readPlan(file, ctx.cwd);
+  const fromFile = file === undefined ? undefined : await readPlan(file, ctx.cwd);
   const config = await loadProjectConfig({ cwd: ctx.cwd, configPath: flags.config });
+  const saved = fromFile ?? (flags.resume && !flags.yes ? await planToResume(config) : undefined);
   const manifests = await loadManifestSet(config, ctx.cwd);
   const connection = await connectProject(config, flags, ctx.env);
   try {
     const isoStateDir = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-apply-iso-')) : undefined;
     const plan = saved ?? (await runPlan({ client: connection.client, config, manifests, now: ctx.now, ...(isoStateDir ? { isoStateDir } : {}) })).plan;
+    const resume = (flags.resume ?? false) || (saved === undefined && (await continuesUnfinished(config, plan)));
+    if (resume && saved === undefined) writeLine(ctx.stderr, ctx.color.yellow(`Continuing the unfinished apply of this same plan (${plan.fingerprint}).`));
     const progress = progressReporter(ctx.stderr, ctx.now);
     const report = await applyPlan({
       client: connection.client,
@@ -82,7 +113,8 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
       config,
       manifests,
       now: ctx.now,
-      resume: flags.resume ?? false,
+      resume,
+      ...(file !== undefined ? { planFile: file } : {}),
       onProgress: progress.onProgress,
       ...(isoStateDir ? { isoStateDir } : {}),
       ...(maxChanges !== undefined ? { maxChanges } : {}),
