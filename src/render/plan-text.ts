@@ -23,9 +23,16 @@ const OP_ORDER: Op[] = ['create', 'update', 'sync', 'delete'];
 // C0/C1 controls and line separators: a live name holding ESC sequences must not drive the terminal.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-/** Control characters shown as JSON escapes (`\n`, `\u001b`): one line, nothing the terminal obeys. */
+/**
+ * Control characters shown as JSON escapes (`\n`, `\u001b`, `\u009b`): one line, nothing the terminal
+ * obeys. JSON.stringify leaves C1 controls (U+009B is an 8-bit CSI) and U+2028/2029 as they are, so
+ * those are spelled out by hand.
+ */
 export function printable(text: string): string {
-  return text.replace(CONTROL, (ch) => JSON.stringify(ch).slice(1, -1));
+  return text.replace(CONTROL, (ch) => {
+    const json = JSON.stringify(ch).slice(1, -1);
+    return json !== ch ? json : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** 1234567 → "1,234,567" (fixed format, independent of the machine's locale). */
@@ -78,11 +85,11 @@ function fieldChange(op: Operation, before: Json | undefined, max: number): Fiel
   const old = valueAt(before, op.path);
   switch (op.op) {
     case 'add':
-      return { sign: '+', path, to: formatValue(op.value, max) };
+      return { sign: '+', path, to: printable(formatValue(op.value, max)) };
     case 'remove':
-      return old === undefined ? { sign: '-', path } : { sign: '-', path, from: formatValue(old, max) };
+      return old === undefined ? { sign: '-', path } : { sign: '-', path, from: printable(formatValue(old, max)) };
     case 'replace':
-      return { sign: '~', path, from: formatValue(old, max), to: formatValue(op.value, max) };
+      return { sign: '~', path, from: printable(formatValue(old, max)), to: printable(formatValue(op.value, max)) };
     default:
       // compare() never emits move/copy/test; shown plainly should a planner ever do so.
       return { sign: '~', path, to: `(${op.op})` };
@@ -189,7 +196,7 @@ function unmanagedLines(plan: Plan): string[] {
   if (plan.unmanaged.length === 0) return [];
   const lines = ['Unmanaged (not in any manifest and not managed by tug; left alone):'];
   for (const group of unmanagedGroups(plan)) {
-    const labels = group.labels.map((label) => formatValue(label, 40));
+    const labels = group.labels.map((label) => printable(formatValue(label, 40)));
     const more = group.count > labels.length ? `, … and ${formatCount(group.count - labels.length)} more` : '';
     lines.push(`  ${group.kind}: ${formatCount(group.count)} (${labels.join(', ')}${more})`);
   }

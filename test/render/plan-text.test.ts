@@ -86,6 +86,17 @@ describe('renderPlanText', () => {
     expect(text).not.toContain(ESC);
   });
 
+  it('escapes C1 controls and line separators too, which JSON quoting leaves as they are', () => {
+    const plan = makePlan([makeChange('update', 'Customer', 'id\u009b2J', { before: { note: 'a' }, after: { note: 'b\u009b2J\u2028c' } })], {
+      unmanaged: [{ kind: 'Customer', liveId: 'c1', label: 'Walk-in\u0085\u009b31m' }],
+    });
+    const text = renderPlanText(plan, plain);
+    expect(text).toContain('~ update Customer/id\\u009b2J\n');
+    expect(text).toContain('    note: "a" → "b\\u009b2J\\u2028c"\n');
+    expect(text).toContain('  Customer: 1 ("Walk-in\\u0085\\u009b31m")\n');
+    expect(text).not.toMatch(/[\u0080-\u009f\u2028\u2029]/);
+  });
+
   it('is deterministic', () => {
     expect(renderPlanText(samplePlan(), coloured)).toBe(renderPlanText(samplePlan(), coloured));
   });
