@@ -122,15 +122,20 @@ export function hasChanges(plan: Plan): boolean {
   return plan.changes.length > 0;
 }
 
-/** The closing sentence: `Plan: … .`, or the no-change sentence. */
+/**
+ * The closing sentence: `Plan: … .`, or, with nothing to change, why not. "The account matches the
+ * manifests" only when no problem says otherwise: a warning is something tug did not or could not
+ * compare or change (e.g. a contract without items never reaches Trackunit), so the account may differ.
+ */
 export function summaryLine(plan: Plan): string {
+  if (hasChanges(plan)) return `Plan: ${countsPhrase(opTotals(plan))}.`;
   const errors = plan.problems.filter((p) => p.severity === 'error').length;
-  if (!hasChanges(plan)) {
-    return errors === 0
-      ? 'No changes. The account matches the manifests.'
-      : `No changes planned, but ${formatCount(errors)} ${errors === 1 ? 'error needs' : 'errors need'} fixing (see Problems).`;
+  const warnings = plan.problems.length - errors;
+  if (errors > 0) return `No changes planned, but ${formatCount(errors)} ${errors === 1 ? 'error needs' : 'errors need'} fixing (see Problems).`;
+  if (warnings > 0) {
+    return `No changes planned, but ${formatCount(warnings)} ${warnings === 1 ? 'warning' : 'warnings'} (see Problems): the account may still differ from the manifests.`;
   }
-  return `Plan: ${countsPhrase(opTotals(plan))}.`;
+  return 'No changes. The account matches the manifests.';
 }
 
 /** "apply will make 1,234 API requests: rental 1,000, sites 34; at the configured rate limits about 17 minutes." */

@@ -129,3 +129,18 @@ export function hugePlan(): Plan {
     },
   });
 }
+
+/** A Contract manifest with `items: []`: a warning, no change (the contract never reaches Trackunit). */
+export function warningOnlyPlan(): Plan {
+  return makePlan([], {
+    problems: [
+      {
+        kind: 'Contract',
+        id: 'K-2025-0099',
+        message: "a contract reaches Trackunit only through its items' synchronization; this one has none",
+        location: 'manifests/contracts.yaml:60:3',
+        severity: 'warning',
+      },
+    ],
+  });
+}

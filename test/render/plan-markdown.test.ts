@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/core/plan.js';
 import { codeSpan, escapeMarkdown, fencedBlock, ZWJ } from '../../src/render/escape-markdown.js';
 import { MARKDOWN_MAX_CHARS, renderPlanMarkdown } from '../../src/render/plan-markdown.js';
-import { hugePlan, makeChange, makePlan, padded, samplePlan } from './plan-fixtures.js';
+import { hugePlan, makeChange, makePlan, padded, samplePlan, warningOnlyPlan } from './plan-fixtures.js';
 
 const EVIL = '<script>@admin **x** | y';
 
@@ -149,5 +149,14 @@ describe('renderPlanMarkdown', () => {
   it('uses the rich delete list while it fits', () => {
     const plan = makePlan([makeChange('delete', 'Depot', 'old', { notes: ['3 assets lose their owning depot'] })]);
     expect(renderPlanMarkdown(plan)).toContain('- `Depot/old` — 3 assets lose their owning depot\n');
+  });
+});
+
+describe('renderPlanMarkdown: the summary', () => {
+  it('does not claim the account matches when warnings say it may not', () => {
+    const md = renderPlanMarkdown(warningOnlyPlan());
+    expect(md).toContain('## tug plan: no changes\n\nNo changes planned, but 1 warning (see Problems): the account may still differ from the manifests.\n');
+    expect(md).not.toContain('matches the manifests');
+    expect(md).toContain('### Problems (1)');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCount, readablePath, renderPlanText, summaryLine } from '../../src/render/plan-text.js';
-import { coloured, makeChange, makePlan, plain, samplePlan } from './plan-fixtures.js';
+import { coloured, makeChange, makePlan, plain, samplePlan, warningOnlyPlan } from './plan-fixtures.js';
 
 const ESC = '\u001b';
 
@@ -99,6 +99,23 @@ describe('renderPlanText', () => {
 
   it('is deterministic', () => {
     expect(renderPlanText(samplePlan(), coloured)).toBe(renderPlanText(samplePlan(), coloured));
+  });
+});
+
+describe('summaryLine', () => {
+  it('does not claim the account matches when warnings say it may not', () => {
+    expect(renderPlanText(warningOnlyPlan(), plain).trimEnd().split('\n').at(-1)).toBe(
+      'No changes planned, but 1 warning (see Problems): the account may still differ from the manifests.',
+    );
+    const two = warningOnlyPlan();
+    two.problems.push({ ...two.problems[0]!, id: 'K-2025-0100' });
+    expect(summaryLine(two)).toBe('No changes planned, but 2 warnings (see Problems): the account may still differ from the manifests.');
+  });
+
+  it('keeps the error sentence when there are errors as well', () => {
+    const plan = warningOnlyPlan();
+    plan.problems.push({ kind: 'Depot', id: 'x', message: 'bad', severity: 'error' });
+    expect(summaryLine(plan)).toBe('No changes planned, but 1 error needs fixing (see Problems).');
   });
 });
 
