@@ -6,11 +6,10 @@
  * sentences) are shared with the Markdown renderer so both say the same thing the same way.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Operation } from 'fast-json-patch';
-import type { Json } from '../core/canonical.js';
 import { describeDuration } from '../core/budget.js';
 import type { Change, Op, Plan, PlanProblem } from '../core/plan.js';
 import { compareText } from '../core/canonical.js';
+import { diffChange, pathText, type PathStep } from './field-diff.js';
 
 /** Values longer than this (as JSON) are cut with an ellipsis: a diff line stays one screen line. */
 export const MAX_VALUE_CHARS = 80;
@@ -52,24 +51,12 @@ function decodeSegment(segment: string): string {
 
 /** A JSON pointer as a reader writes it: `/address/city` → `address.city`, `/items/0` → `items[0]`. */
 export function readablePath(pointer: string): string {
-  if (pointer === '') return '(whole object)';
-  let out = '';
-  for (const segment of pointer.split('/').slice(1).map(decodeSegment)) {
-    if (/^(\d+|-)$/.test(segment)) out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return printable(out);
-}
-
-/** The value at a JSON pointer, or undefined (used to show what a `remove`/`replace` takes away). */
-export function valueAt(doc: Json | undefined, pointer: string): Json | undefined {
-  let node: Json | undefined = doc;
-  for (const segment of pointer.split('/').slice(1).map(decodeSegment)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = Array.isArray(node) ? node[Number(segment)] : node[segment];
-  }
-  return node;
+  const steps = pointer
+    .split('/')
+    .slice(1)
+    .map(decodeSegment)
+    .map((segment): PathStep => (/^(\d+|-)$/.test(segment) ? { label: segment } : { key: segment }));
+  return printable(pathText(steps));
 }
 
 /** One changed field, ready to print: `+` added, `-` removed, `~` replaced (from → to). */
@@ -80,25 +67,17 @@ export interface FieldChange {
   to?: string;
 }
 
-function fieldChange(op: Operation, before: Json | undefined, max: number): FieldChange {
-  const path = readablePath(op.path);
-  const old = valueAt(before, op.path);
-  switch (op.op) {
-    case 'add':
-      return { sign: '+', path, to: printable(formatValue(op.value, max)) };
-    case 'remove':
-      return old === undefined ? { sign: '-', path } : { sign: '-', path, from: printable(formatValue(old, max)) };
-    case 'replace':
-      return { sign: '~', path, from: printable(formatValue(old, max)), to: printable(formatValue(op.value, max)) };
-    default:
-      // compare() never emits move/copy/test; shown plainly should a planner ever do so.
-      return { sign: '~', path, to: `(${op.op})` };
-  }
-}
-
-/** The changed fields of a change, from its RFC 6902 patch (old values looked up in `before`). */
+/**
+ * The changed fields of a change, lists matched by identity (see field-diff.ts), values cut at `max`
+ * characters. A field without `from`/`to` is named only (a removed list entry, an added option).
+ */
 export function fieldChanges(change: Change, max = MAX_VALUE_CHARS): FieldChange[] {
-  return change.patch.map((op) => fieldChange(op, change.before, max));
+  return diffChange(change).map((diff) => {
+    const field: FieldChange = { sign: diff.sign, path: printable(diff.path) };
+    if (diff.from !== undefined) field.from = printable(formatValue(diff.from, max));
+    if (diff.to !== undefined) field.to = printable(formatValue(diff.to, max));
+    return field;
+  });
 }
 
 /** `+ create Depot/aarhus` without colour. */
@@ -172,7 +151,7 @@ export function problemSubject(problem: PlanProblem): string {
 const OP_COLOUR: Record<Op, 'green' | 'yellow' | 'red' | 'cyan'> = { create: 'green', update: 'yellow', delete: 'red', sync: 'cyan' };
 
 function fieldLine(field: FieldChange, c: ChalkInstance): string {
-  if (field.sign === '+') return `    ${c.green('+')} ${field.path}: ${field.to}`;
+  if (field.sign === '+') return `    ${c.green('+')} ${field.path}${field.to === undefined ? '' : `: ${field.to}`}`;
   if (field.sign === '-') return `    ${c.red('-')} ${field.path}${field.from === undefined ? '' : `: ${field.from}`}`;
   return field.from === undefined ? `    ${field.path}: ${field.to}` : `    ${field.path}: ${c.red(field.from)} → ${c.green(field.to ?? '')}`;
 }
