@@ -190,9 +190,11 @@ function diffLines(change: Change): string[] {
   const fields = fieldChanges(change);
   for (const field of fields.slice(0, MAX_FIELD_LINES)) {
     // A replace is its two diff lines (old red, new green); a field without an old value is plain.
+    // A removed or added list entry may come without a value: its path names it.
     if (field.from !== undefined) lines.push(`-     ${field.path}: ${field.from}`);
     else if (field.sign === '-') lines.push(`-     ${field.path}`);
     if (field.to !== undefined) lines.push(`${field.sign === '~' && field.from === undefined ? ' ' : '+'}     ${field.path}: ${field.to}`);
+    else if (field.sign === '+') lines.push(`+     ${field.path}`);
   }
   if (fields.length > MAX_FIELD_LINES) lines.push(`      … ${formatCount(fields.length - MAX_FIELD_LINES)} more fields (see the plan file)`);
   for (const note of change.notes) lines.push(`      note: ${printable(note)}`);

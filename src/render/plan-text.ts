@@ -6,11 +6,10 @@
  * sentences) are shared with the Markdown renderer so both say the same thing the same way.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Operation } from 'fast-json-patch';
-import type { Json } from '../core/canonical.js';
 import { describeDuration } from '../core/budget.js';
 import type { Change, Op, Plan, PlanProblem } from '../core/plan.js';
 import { compareText } from '../core/canonical.js';
+import { diffChange, pathText, type PathStep } from './field-diff.js';
 
 /** Values longer than this (as JSON) are cut with an ellipsis: a diff line stays one screen line. */
 export const MAX_VALUE_CHARS = 80;
@@ -23,9 +22,16 @@ const OP_ORDER: Op[] = ['create', 'update', 'sync', 'delete'];
 // C0/C1 controls and line separators: a live name holding ESC sequences must not drive the terminal.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-/** Control characters shown as JSON escapes (`\n`, `\u001b`): one line, nothing the terminal obeys. */
+/**
+ * Control characters shown as JSON escapes (`\n`, `\u001b`, `\u009b`): one line, nothing the terminal
+ * obeys. JSON.stringify leaves C1 controls (U+009B is an 8-bit CSI) and U+2028/2029 as they are, so
+ * those are spelled out by hand.
+ */
 export function printable(text: string): string {
-  return text.replace(CONTROL, (ch) => JSON.stringify(ch).slice(1, -1));
+  return text.replace(CONTROL, (ch) => {
+    const json = JSON.stringify(ch).slice(1, -1);
+    return json !== ch ? json : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** 1234567 → "1,234,567" (fixed format, independent of the machine's locale). */
@@ -45,24 +51,12 @@ function decodeSegment(segment: string): string {
 
 /** A JSON pointer as a reader writes it: `/address/city` → `address.city`, `/items/0` → `items[0]`. */
 export function readablePath(pointer: string): string {
-  if (pointer === '') return '(whole object)';
-  let out = '';
-  for (const segment of pointer.split('/').slice(1).map(decodeSegment)) {
-    if (/^(\d+|-)$/.test(segment)) out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return printable(out);
-}
-
-/** The value at a JSON pointer, or undefined (used to show what a `remove`/`replace` takes away). */
-export function valueAt(doc: Json | undefined, pointer: string): Json | undefined {
-  let node: Json | undefined = doc;
-  for (const segment of pointer.split('/').slice(1).map(decodeSegment)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = Array.isArray(node) ? node[Number(segment)] : node[segment];
-  }
-  return node;
+  const steps = pointer
+    .split('/')
+    .slice(1)
+    .map(decodeSegment)
+    .map((segment): PathStep => (/^(\d+|-)$/.test(segment) ? { label: segment } : { key: segment }));
+  return printable(pathText(steps));
 }
 
 /** One changed field, ready to print: `+` added, `-` removed, `~` replaced (from → to). */
@@ -73,25 +67,17 @@ export interface FieldChange {
   to?: string;
 }
 
-function fieldChange(op: Operation, before: Json | undefined, max: number): FieldChange {
-  const path = readablePath(op.path);
-  const old = valueAt(before, op.path);
-  switch (op.op) {
-    case 'add':
-      return { sign: '+', path, to: formatValue(op.value, max) };
-    case 'remove':
-      return old === undefined ? { sign: '-', path } : { sign: '-', path, from: formatValue(old, max) };
-    case 'replace':
-      return { sign: '~', path, from: formatValue(old, max), to: formatValue(op.value, max) };
-    default:
-      // compare() never emits move/copy/test; shown plainly should a planner ever do so.
-      return { sign: '~', path, to: `(${op.op})` };
-  }
-}
-
-/** The changed fields of a change, from its RFC 6902 patch (old values looked up in `before`). */
+/**
+ * The changed fields of a change, lists matched by identity (see field-diff.ts), values cut at `max`
+ * characters. A field without `from`/`to` is named only (a removed list entry, an added option).
+ */
 export function fieldChanges(change: Change, max = MAX_VALUE_CHARS): FieldChange[] {
-  return change.patch.map((op) => fieldChange(op, change.before, max));
+  return diffChange(change).map((diff) => {
+    const field: FieldChange = { sign: diff.sign, path: printable(diff.path) };
+    if (diff.from !== undefined) field.from = printable(formatValue(diff.from, max));
+    if (diff.to !== undefined) field.to = printable(formatValue(diff.to, max));
+    return field;
+  });
 }
 
 /** `+ create Depot/aarhus` without colour. */
@@ -115,15 +101,20 @@ export function hasChanges(plan: Plan): boolean {
   return plan.changes.length > 0;
 }
 
-/** The closing sentence: `Plan: … .`, or the no-change sentence. */
+/**
+ * The closing sentence: `Plan: … .`, or, with nothing to change, why not. "The account matches the
+ * manifests" only when no problem says otherwise: a warning is something tug did not or could not
+ * compare or change (e.g. a contract without items never reaches Trackunit), so the account may differ.
+ */
 export function summaryLine(plan: Plan): string {
+  if (hasChanges(plan)) return `Plan: ${countsPhrase(opTotals(plan))}.`;
   const errors = plan.problems.filter((p) => p.severity === 'error').length;
-  if (!hasChanges(plan)) {
-    return errors === 0
-      ? 'No changes. The account matches the manifests.'
-      : `No changes planned, but ${formatCount(errors)} ${errors === 1 ? 'error needs' : 'errors need'} fixing (see Problems).`;
+  const warnings = plan.problems.length - errors;
+  if (errors > 0) return `No changes planned, but ${formatCount(errors)} ${errors === 1 ? 'error needs' : 'errors need'} fixing (see Problems).`;
+  if (warnings > 0) {
+    return `No changes planned, but ${formatCount(warnings)} ${warnings === 1 ? 'warning' : 'warnings'} (see Problems): the account may still differ from the manifests.`;
   }
-  return `Plan: ${countsPhrase(opTotals(plan))}.`;
+  return 'No changes. The account matches the manifests.';
 }
 
 /** "apply will make 1,234 API requests: rental 1,000, sites 34; at the configured rate limits about 17 minutes." */
@@ -160,7 +151,7 @@ export function problemSubject(problem: PlanProblem): string {
 const OP_COLOUR: Record<Op, 'green' | 'yellow' | 'red' | 'cyan'> = { create: 'green', update: 'yellow', delete: 'red', sync: 'cyan' };
 
 function fieldLine(field: FieldChange, c: ChalkInstance): string {
-  if (field.sign === '+') return `    ${c.green('+')} ${field.path}: ${field.to}`;
+  if (field.sign === '+') return `    ${c.green('+')} ${field.path}${field.to === undefined ? '' : `: ${field.to}`}`;
   if (field.sign === '-') return `    ${c.red('-')} ${field.path}${field.from === undefined ? '' : `: ${field.from}`}`;
   return field.from === undefined ? `    ${field.path}: ${field.to}` : `    ${field.path}: ${c.red(field.from)} → ${c.green(field.to ?? '')}`;
 }
@@ -189,7 +180,7 @@ function unmanagedLines(plan: Plan): string[] {
   if (plan.unmanaged.length === 0) return [];
   const lines = ['Unmanaged (not in any manifest and not managed by tug; left alone):'];
   for (const group of unmanagedGroups(plan)) {
-    const labels = group.labels.map((label) => formatValue(label, 40));
+    const labels = group.labels.map((label) => printable(formatValue(label, 40)));
     const more = group.count > labels.length ? `, … and ${formatCount(group.count - labels.length)} more` : '';
     lines.push(`  ${group.kind}: ${formatCount(group.count)} (${labels.join(', ')}${more})`);
   }

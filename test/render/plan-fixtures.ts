@@ -31,6 +31,8 @@ export interface ChangeSpec {
   reason?: string;
   notes?: string[];
   liveId?: string;
+  /** The change's API requests (default: one request of the op's method). */
+  requests?: PlannedRequest[];
 }
 
 /** A change with its patch computed like the planners do (creates from {}, deletes to {}). */
@@ -44,7 +46,7 @@ export function makeChange(op: Op, kind: KindName, id: string, spec: ChangeSpec 
     kind,
     id,
     patch,
-    requests: [{ family: FAMILY[kind], method: METHOD[op], path: `/${kind.toLowerCase()}/{id}` }],
+    requests: spec.requests ?? [{ family: FAMILY[kind], method: METHOD[op], path: `/${kind.toLowerCase()}/{id}` }],
     level: LEVEL[kind],
     dependsOn: [],
     notes: spec.notes ?? [],
@@ -132,5 +134,123 @@ export function hugePlan(): Plan {
       ok: false,
       breaches: [{ rule: 'max-deletes', kind: 'Customer', message: 'too many Customer deletes: 2000 of 6000 (33 %) > 30 %', changes: [] }],
     },
+  });
+}
+
+// ---- lists: entries named by identity (see src/render/list-match.ts) ------------------------------------
+
+const CONTACTS = '/api/customer/v1/customers/cust-7/contacts';
+
+/** Normalised contacts (src/kinds/customer/normalize.ts), listed here already sorted by name, e-mail, … */
+export const CONTACT = {
+  mette: { name: 'Mette Hansen', email: 'mette@hansen-byg.dk', phoneNumber: '+4540000001', title: 'Site manager' },
+  opsNight: { name: 'Ops desk', email: 'ops-night@hansen-byg.dk', phoneNumber: '+4540000003', title: 'Night shift' },
+  opsDay: { name: 'Ops desk', email: 'ops@hansen-byg.dk', phoneNumber: '+4540000002', title: 'Day shift' },
+  opsWeekend: { name: 'Ops desk', email: 'weekend@hansen-byg.dk', phoneNumber: null, title: 'Weekend' },
+  jens: { name: 'Jens Holm', email: 'jens@hansen-byg.dk', phoneNumber: null, title: null },
+} satisfies Record<string, Json>;
+
+const customerUpdate = (before: Json[], after: Json[], requests: PlannedRequest[]) =>
+  makeChange('update', 'Customer', 'CUST-1001', { before: { name: 'Hansen Byg', contacts: before }, after: { name: 'Hansen Byg', contacts: after }, requests, reason: 'manifests/customers.yaml:1' });
+
+/** The night-shift "Ops desk" removed: one DELETE, nothing else (positionally: contacts[1] "changes", contacts[2] goes). */
+export function contactRemoved(): Change {
+  return customerUpdate([CONTACT.mette, CONTACT.opsNight, CONTACT.opsDay], [CONTACT.mette, CONTACT.opsDay], [
+    { family: 'customers', method: 'DELETE', path: `${CONTACTS}/contact-night` },
+  ]);
+}
+
+/** A weekend "Ops desk" added next to the day one: one POST. */
+export function contactAddedBesideNamesake(): Change {
+  const { opsWeekend } = CONTACT;
+  return customerUpdate([CONTACT.mette, CONTACT.opsDay], [CONTACT.mette, CONTACT.opsDay, opsWeekend], [
+    { family: 'customers', method: 'POST', path: CONTACTS, body: { name: opsWeekend.name, email: opsWeekend.email, title: opsWeekend.title } },
+  ]);
+}
+
+/** Mette's e-mail changes and Jens Holm (sorting before her) joins: one PATCH, one POST. */
+export function contactFieldChanged(): Change {
+  const mette = { ...CONTACT.mette, email: 'mette.hansen@hansen-byg.dk' };
+  return customerUpdate([CONTACT.mette, CONTACT.opsNight, CONTACT.opsDay], [CONTACT.jens, mette, CONTACT.opsNight, CONTACT.opsDay], [
+    { family: 'customers', method: 'PATCH', path: `${CONTACTS}/contact-mette`, body: { email: mette.email } },
+    { family: 'customers', method: 'POST', path: CONTACTS, body: { name: 'Jens Holm', email: 'jens@hansen-byg.dk' } },
+  ]);
+}
+
+const contract = (externalReference: string, customer: string) => ({
+  externalReference,
+  status: 'OPEN',
+  startDate: '2025-03-01T00:00:00.000Z',
+  endDate: null,
+  hiringDepot: { siteId: 'site-aarhus' },
+  customer: { externalReference: customer },
+});
+
+const item = (externalReference: string, onContract: Json) => ({
+  externalReference,
+  onRentDate: '2025-03-03T00:00:00.000Z',
+  offRentDate: null,
+  rentalRate: null,
+  deliveryAddress: null,
+  deliveryDate: null,
+  pickupAddress: null,
+  pickupDate: null,
+  contract: onContract,
+});
+
+/**
+ * Item K-2025-0042-1 moves from contract K-2025-0042 (Hansen Byg) to K-2025-0057 (SJ Lift), and its
+ * off-rent date is set; item K-2025-0031-1 stays. Positionally this reads as contract K-2025-0042
+ * changing customer.
+ */
+export function contractItemMoved(): Change {
+  const stays = item('K-2025-0031-1', contract('K-2025-0031', 'CUST-1001'));
+  const before = { rentalStatus: 'ON_RENT', contractItems: [stays, item('K-2025-0042-1', contract('K-2025-0042', 'CUST-1001'))] };
+  const moved = { ...item('K-2025-0042-1', contract('K-2025-0057', 'CUST-1002')), offRentDate: '2025-06-30T00:00:00.000Z' };
+  const after = { rentalStatus: 'ON_RENT', contractItems: [stays, moved] };
+  return makeChange('sync', 'Asset', 'serialNumber=SN-7', {
+    before,
+    after,
+    requests: [{ family: 'rental', method: 'POST', path: '/api/rental/v1/synchronization', body: { identifierType: 'ASSET_ID', identifier: 'asset-7', ...after } }],
+    reason: 'manifests/contracts.yaml:40',
+  });
+}
+
+/** Option "Compact" removed (its values become "Access") and "Lifting" added: one PATCH. */
+export function optionsChanged(): Change {
+  return makeChange('update', 'CustomFieldDefinition', 'rentalCategory', {
+    before: { key: 'rentalCategory', type: 'DROPDOWN', allValues: ['Earthmoving', 'Compact', 'Access'] },
+    after: { key: 'rentalCategory', type: 'DROPDOWN', allValues: ['Earthmoving', 'Access', 'Lifting'] },
+    notes: ['values holding "Compact" become "Access"'],
+    requests: [
+      { family: 'custom-fields', method: 'PATCH', path: '/api/custom-fields/v1/definitions/def-3', body: { allValues: ['Earthmoving', 'Access', 'Lifting'], valueReplacements: { Compact: 'Access' } } },
+    ],
+    reason: 'manifests/custom-fields.yaml:30',
+  });
+}
+
+/** A depot's polygon: one corner moved north, one corner added. Coordinates have no identity. */
+export function areaChanged(): Change {
+  const ring = [[10.1, 56.1], [10.2, 56.1], [10.2, 56.2], [10.1, 56.1]];
+  const moved = [[10.1, 56.1], [10.2, 56.1], [10.2, 56.25], [10.15, 56.3], [10.1, 56.1]];
+  return makeChange('update', 'Depot', 'aarhus', {
+    before: { name: 'Aarhus', area: { type: 'Polygon', coordinates: [ring] } },
+    after: { name: 'Aarhus', area: { type: 'Polygon', coordinates: [moved] } },
+    reason: 'manifests/depots.yaml:1',
+  });
+}
+
+/** A Contract manifest with `items: []`: a warning, no change (the contract never reaches Trackunit). */
+export function warningOnlyPlan(): Plan {
+  return makePlan([], {
+    problems: [
+      {
+        kind: 'Contract',
+        id: 'K-2025-0099',
+        message: "a contract reaches Trackunit only through its items' synchronization; this one has none",
+        location: 'manifests/contracts.yaml:60:3',
+        severity: 'warning',
+      },
+    ],
   });
 }

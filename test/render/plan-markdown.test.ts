@@ -2,7 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/core/plan.js';
 import { codeSpan, escapeMarkdown, fencedBlock, ZWJ } from '../../src/render/escape-markdown.js';
 import { MARKDOWN_MAX_CHARS, renderPlanMarkdown } from '../../src/render/plan-markdown.js';
-import { hugePlan, makeChange, makePlan, padded, samplePlan } from './plan-fixtures.js';
+import {
+  areaChanged,
+  CONTACT,
+  contactAddedBesideNamesake,
+  contactFieldChanged,
+  contactRemoved,
+  contractItemMoved,
+  hugePlan,
+  makeChange,
+  makePlan,
+  optionsChanged,
+  padded,
+  samplePlan,
+  warningOnlyPlan,
+} from './plan-fixtures.js';
 
 const EVIL = '<script>@admin **x** | y';
 
@@ -56,7 +70,7 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain(
       '<details><summary>Customer: 1 to update</summary>\n\n```diff\n~ update Customer/CUST-1001\n-     address.city: "Vejle"\n+     address.city: "Aarhus"\n-     name: "Old"\n+     name: "New"\n      (manifests/customers.yaml:7)\n```\n\n</details>',
     );
-    expect(md).toContain('+     options[3]: "Crane"\n');
+    expect(md).toContain('+     options["Crane"]\n');
     expect(md).toContain('**Budget:** apply will make 5 API requests');
     expect(md).not.toContain('not shown');
     expect(md.match(/<details>/g)?.length).toBe(md.match(/<\/details>/g)?.length);
@@ -150,5 +164,78 @@ describe('renderPlanMarkdown', () => {
   it('uses the rich delete list while it fits', () => {
     const plan = makePlan([makeChange('delete', 'Depot', 'old', { notes: ['3 assets lose their owning depot'] })]);
     expect(renderPlanMarkdown(plan)).toContain('- `Depot/old` — 3 assets lose their owning depot\n');
+  });
+});
+
+/** The diff block of a plan holding just this change: its lines between the fences. */
+function diffBlock(change: Change): string[] {
+  const md = renderPlanMarkdown(makePlan([change]));
+  const block = /```diff\n([\s\S]*?)\n```/.exec(md);
+  expect(block, 'a diff block').not.toBeNull();
+  return (block?.[1] ?? '').split('\n');
+}
+
+describe('renderPlanMarkdown: lists by identity, as the requests treat them', () => {
+  it('names only the removed contact (one DELETE), never a rename', () => {
+    expect(diffBlock(contactRemoved())).toEqual(['~ update Customer/CUST-1001', '-     contacts["Ops desk" (Night shift)]', '      (manifests/customers.yaml:1)']);
+  });
+
+  it('shows a contact added beside a same-named one as one addition', () => {
+    expect(diffBlock(contactAddedBesideNamesake()).slice(1, -1)).toEqual([
+      '+     contacts["Ops desk" (Weekend)]: {"name":"Ops desk","email":"weekend@hansen-byg.dk","phoneNumber":null,"title":"…',
+    ]);
+  });
+
+  it("shows a contact's changed field under its name", () => {
+    expect(diffBlock(contactFieldChanged()).slice(1, -1)).toEqual([
+      '-     contacts["Mette Hansen"].email: "mette@hansen-byg.dk"',
+      '+     contacts["Mette Hansen"].email: "mette.hansen@hansen-byg.dk"',
+      '+     contacts["Jens Holm"]: {"name":"Jens Holm","email":"jens@hansen-byg.dk","phoneNumber":null,"title":nul…',
+    ]);
+  });
+
+  it('says a contract item moves to the other contract', () => {
+    expect(diffBlock(contractItemMoved()).slice(1, -1)).toEqual([
+      '-     contractItems["K-2025-0042-1"].offRentDate: null',
+      '+     contractItems["K-2025-0042-1"].offRentDate: "2025-06-30T00:00:00.000Z"',
+      '-     contractItems["K-2025-0042-1"].contract: "K-2025-0042"',
+      '+     contractItems["K-2025-0042-1"].contract: "K-2025-0057"',
+    ]);
+  });
+
+  it('names a removed and an added dropdown option by value', () => {
+    expect(diffBlock(optionsChanged()).slice(1, 3)).toEqual(['-     allValues["Compact"]', '+     allValues["Lifting"]']);
+  });
+
+  it('keeps lists without identity positional (polygon coordinates)', () => {
+    expect(diffBlock(areaChanged()).slice(1, -1)).toEqual([
+      '-     area.coordinates[0][2][1]: 56.2',
+      '+     area.coordinates[0][2][1]: 56.25',
+      '-     area.coordinates[0][3][0]: 10.1',
+      '+     area.coordinates[0][3][0]: 10.15',
+      '-     area.coordinates[0][3][1]: 56.1',
+      '+     area.coordinates[0][3][1]: 56.3',
+      '+     area.coordinates[0][4]: [10.1,56.1]',
+    ]);
+  });
+
+  it('keeps identities inert and their control characters escaped', () => {
+    const evil = (title: string) => ({ name: `${EVIL}\u009b2J\n\`\`\`\n</details>`, email: null, phoneNumber: null, title });
+    const before = { contacts: [CONTACT.jens, evil('Day'), evil('@night\u001b[31m')] };
+    const md = renderPlanMarkdown(makePlan([makeChange('update', 'Customer', 'C', { before, after: { contacts: [CONTACT.jens, evil('Day')] } })]));
+    expect(md).toContain('-     contacts["<script>@admin **x** | y\\u009b2J\\n```\\n</details>" (@night\\u001b[31m)]\n');
+    const outside = outsideCode(md);
+    expect(outside).not.toContain('<script');
+    expect(outside).not.toMatch(/@(?!\u200D)/);
+    expect(md).not.toMatch(/[\u001b\u009b]/);
+  });
+});
+
+describe('renderPlanMarkdown: the summary', () => {
+  it('does not claim the account matches when warnings say it may not', () => {
+    const md = renderPlanMarkdown(warningOnlyPlan());
+    expect(md).toContain('## tug plan: no changes\n\nNo changes planned, but 1 warning (see Problems): the account may still differ from the manifests.\n');
+    expect(md).not.toContain('matches the manifests');
+    expect(md).toContain('### Problems (1)');
   });
 });

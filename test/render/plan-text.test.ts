@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import type { Change } from '../../src/core/plan.js';
+import { planContacts } from '../../src/kinds/customer/contacts.js';
 import { formatCount, readablePath, renderPlanText, summaryLine } from '../../src/render/plan-text.js';
-import { coloured, makeChange, makePlan, plain, samplePlan } from './plan-fixtures.js';
+import {
+  areaChanged,
+  coloured,
+  CONTACT,
+  contactAddedBesideNamesake,
+  contactFieldChanged,
+  contactRemoved,
+  contractItemMoved,
+  makeChange,
+  makePlan,
+  optionsChanged,
+  plain,
+  samplePlan,
+  warningOnlyPlan,
+} from './plan-fixtures.js';
 
 const ESC = '\u001b';
 
@@ -14,7 +30,7 @@ describe('renderPlanText', () => {
         '    (manifests/depots.yaml:12)',
         '~ update CustomFieldDefinition/machineType',
         '    - description: "x"',
-        '    + options[3]: "Crane"',
+        '    + options["Crane"]',
         '    note: no existing values change',
         '    (manifests/fields.yaml:3)',
         '~ update Customer/CUST-1001',
@@ -86,8 +102,138 @@ describe('renderPlanText', () => {
     expect(text).not.toContain(ESC);
   });
 
+  it('escapes C1 controls and line separators too, which JSON quoting leaves as they are', () => {
+    const plan = makePlan([makeChange('update', 'Customer', 'id\u009b2J', { before: { note: 'a' }, after: { note: 'b\u009b2J\u2028c' } })], {
+      unmanaged: [{ kind: 'Customer', liveId: 'c1', label: 'Walk-in\u0085\u009b31m' }],
+    });
+    const text = renderPlanText(plan, plain);
+    expect(text).toContain('~ update Customer/id\\u009b2J\n');
+    expect(text).toContain('    note: "a" → "b\\u009b2J\\u2028c"\n');
+    expect(text).toContain('  Customer: 1 ("Walk-in\\u0085\\u009b31m")\n');
+    expect(text).not.toMatch(/[\u0080-\u009f\u2028\u2029]/);
+  });
+
   it('is deterministic', () => {
     expect(renderPlanText(samplePlan(), coloured)).toBe(renderPlanText(samplePlan(), coloured));
+  });
+});
+
+/** The lines of one change (title, fields, notes, reason) as `tug plan` prints them. */
+function changeText(change: Change): string[] {
+  return renderPlanText(makePlan([change]), plain).split('\n\n')[0]?.split('\n') ?? [];
+}
+
+describe('renderPlanText: lists by identity, as the requests treat them', () => {
+  it('names only the removed contact, with what tells it from its namesake (one DELETE, no rename)', () => {
+    const change = contactRemoved();
+    expect(change.requests.map((r) => r.method)).toEqual(['DELETE']);
+    expect(changeText(change)).toEqual(['~ update Customer/CUST-1001', '    - contacts["Ops desk" (Night shift)]', '    (manifests/customers.yaml:1)']);
+  });
+
+  it('shows a contact added beside a same-named one as one addition', () => {
+    expect(changeText(contactAddedBesideNamesake())).toEqual([
+      '~ update Customer/CUST-1001',
+      '    + contacts["Ops desk" (Weekend)]: {"name":"Ops desk","email":"weekend@hansen-byg.dk","phoneNumber":null,"title":"…',
+      '    (manifests/customers.yaml:1)',
+    ]);
+  });
+
+  it("shows a contact's changed field under its name, next to a contact added before it", () => {
+    expect(changeText(contactFieldChanged())).toEqual([
+      '~ update Customer/CUST-1001',
+      '    contacts["Mette Hansen"].email: "mette@hansen-byg.dk" → "mette.hansen@hansen-byg.dk"',
+      '    + contacts["Jens Holm"]: {"name":"Jens Holm","email":"jens@hansen-byg.dk","phoneNumber":null,"title":nul…',
+      '    (manifests/customers.yaml:1)',
+    ]);
+  });
+
+  it('pairs contacts as the planner does, so the lines agree with its requests', () => {
+    const live = [
+      { id: 'c1', customerId: 'cust-7', ...CONTACT.opsNight },
+      { id: 'c2', customerId: 'cust-7', ...CONTACT.opsDay },
+      { id: 'c3', customerId: 'cust-7', ...CONTACT.mette },
+    ];
+    const planned = planContacts([CONTACT.opsDay, CONTACT.mette, { name: 'Jens Holm', email: 'jens@hansen-byg.dk' }], live, 'cust-7');
+    const change = makeChange('update', 'Customer', 'CUST-1001', { before: { contacts: planned.before }, after: { contacts: planned.after }, requests: planned.requests });
+    expect(change.requests.map((r) => `${r.method} ${r.path.split('/').at(-1)}`)).toEqual(['DELETE c1', 'POST contacts']);
+    expect(changeText(change).slice(1)).toEqual([
+      '    - contacts["Ops desk" (Night shift)]',
+      '    + contacts["Jens Holm"]: {"name":"Jens Holm","email":"jens@hansen-byg.dk","phoneNumber":null,"title":nul…',
+    ]);
+  });
+
+  it('says a contract item moves to the other contract, not that the contract changes customer', () => {
+    expect(changeText(contractItemMoved())).toEqual([
+      '↻ sync Asset/serialNumber=SN-7',
+      '    contractItems["K-2025-0042-1"].offRentDate: null → "2025-06-30T00:00:00.000Z"',
+      '    contractItems["K-2025-0042-1"].contract: "K-2025-0042" → "K-2025-0057"',
+      '    (manifests/contracts.yaml:40)',
+    ]);
+  });
+
+  it('names a removed and an added dropdown option by value', () => {
+    expect(changeText(optionsChanged())).toEqual([
+      '~ update CustomFieldDefinition/rentalCategory',
+      '    - allValues["Compact"]',
+      '    + allValues["Lifting"]',
+      '    note: values holding "Compact" become "Access"',
+      '    (manifests/custom-fields.yaml:30)',
+    ]);
+  });
+
+  it('shows options that only change order as a new order (Manager shows them in that order)', () => {
+    const change = makeChange('update', 'CustomFieldDefinition', 'rentalCategory', { before: { allValues: ['A', 'B', 'C'] }, after: { allValues: ['C', 'A', 'B'] } });
+    expect(changeText(change).slice(1)).toEqual(['    allValues (order): ["A","B","C"] → ["C","A","B"]']);
+  });
+
+  it('matches other object lists by their natural key (translations by language)', () => {
+    const da = { language: 'da', title: 'Kategori', description: null };
+    const change = makeChange('update', 'CustomFieldDefinition', 'rentalCategory', {
+      before: { translations: [da, { language: 'de', title: 'Kategorie', description: null }] },
+      after: { translations: [{ ...da, title: 'Udlejningskategori' }, { language: 'sv', title: 'Kategori', description: null }] },
+    });
+    expect(changeText(change).slice(1)).toEqual([
+      '    - translations["de"]',
+      '    translations["da"].title: "Kategori" → "Udlejningskategori"',
+      '    + translations["sv"]: {"language":"sv","title":"Kategori","description":null}',
+    ]);
+  });
+
+  it('keeps lists without identity positional (polygon coordinates)', () => {
+    expect(changeText(areaChanged())).toEqual([
+      '~ update Depot/aarhus',
+      '    area.coordinates[0][2][1]: 56.2 → 56.25',
+      '    area.coordinates[0][3][0]: 10.1 → 10.15',
+      '    area.coordinates[0][3][1]: 56.1 → 56.3',
+      '    + area.coordinates[0][4]: [10.1,56.1]',
+      '    (manifests/depots.yaml:1)',
+    ]);
+  });
+
+  it('keeps control characters in identities escaped', () => {
+    // JSON quoting escapes C0 controls but not C1 ones (U+009B is a CSI); the qualifier is not quoted at all.
+    const evil = (title: string) => ({ name: 'Evil\u009b2J\nname', email: null, phoneNumber: null, title });
+    const change = makeChange('update', 'Customer', 'C', { before: { contacts: [CONTACT.jens, evil('Day'), evil('Night\u001b[31m')] }, after: { contacts: [CONTACT.jens, evil('Day')] } });
+    const text = changeText(change);
+    expect(text).toContain('    - contacts["Evil\\u009b2J\\nname" (Night\\u001b[31m)]');
+    expect(text.join('\n')).not.toMatch(/[\u001b\u009b]/);
+  });
+});
+
+describe('summaryLine', () => {
+  it('does not claim the account matches when warnings say it may not', () => {
+    expect(renderPlanText(warningOnlyPlan(), plain).trimEnd().split('\n').at(-1)).toBe(
+      'No changes planned, but 1 warning (see Problems): the account may still differ from the manifests.',
+    );
+    const two = warningOnlyPlan();
+    two.problems.push({ ...two.problems[0]!, id: 'K-2025-0100' });
+    expect(summaryLine(two)).toBe('No changes planned, but 2 warnings (see Problems): the account may still differ from the manifests.');
+  });
+
+  it('keeps the error sentence when there are errors as well', () => {
+    const plan = warningOnlyPlan();
+    plan.problems.push({ kind: 'Depot', id: 'x', message: 'bad', severity: 'error' });
+    expect(summaryLine(plan)).toBe('No changes planned, but 1 error needs fixing (see Problems).');
   });
 });
 
