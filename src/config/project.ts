@@ -43,6 +43,11 @@ export interface ProjectConfigFile {
   prune?: {
     /** Kinds whose managed objects tug may delete when their manifest disappears. Default: none. */
     kinds?: KindName[];
+    /**
+     * `Depot/…` and `Customer/…` patterns (`*` wildcard) deleted even while live contracts or assets still
+     * use them, leaving those references dangling: the plan warns instead of refusing. Default: none.
+     */
+    allowDanglingReferences?: string[];
   };
   /** `Kind/identity` patterns (`*` wildcard) that are never deleted. */
   protect?: string[];

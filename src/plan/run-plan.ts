@@ -77,6 +77,7 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     live,
     options: {
       prune: config.prune.kinds,
+      allowDanglingReferences: config.prune.allowDanglingReferences,
       policy: { ...config.safety, protect: config.protect },
       limits: client.config.limits,
       ...(input.targets && input.targets.length > 0 ? { targets: input.targets } : {}),
