@@ -2,8 +2,8 @@
  * applyPlan: executes exactly the reviewed changes of a plan. Named steps, in order:
  *   refuse an unusable plan (format version, safety, errors) → take the apply lock (lease renewed while
  *   running; a lost lock stops all writing) → read what an earlier run left (--resume) → plan again and
- *   refuse a stale plan, re-checking safety → open the journal → run the batches → plan again to prove
- *   convergence → report. Every request goes through the client (rate scheduler, retries).
+ *   refuse a stale plan, re-checking safety and errors → open the journal → run the batches → plan again
+ *   to prove convergence → report. Every request goes through the client (rate scheduler, retries).
  */
 import type { ProjectConfig } from '../config/load.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../core/plan.js';
@@ -56,12 +56,23 @@ export function refuseUnusable(plan: Plan): void {
     throw new TugError('plan_format', `The plan has format version ${String(plan.formatVersion)}; this tug applies format version ${PLAN_FORMAT_VERSION} only`);
   }
   assertSafe(plan, 'saved');
+  assertNoErrors(plan, 'saved');
+}
+
+/**
+ * A plan with errors is not applied — nor is one whose fresh re-plan has errors: the account can change
+ * between review and apply (a contract starts using a depot the plan deletes), and the fresh plan is the
+ * one that knows.
+ */
+function assertNoErrors(plan: Plan, which: 'saved' | 'fresh'): void {
   const errors = plan.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) {
-    throw new TugError('plan_has_errors', `The plan has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be applied: ${errors.map((e) => `${e.kind}/${e.id}: ${e.message}`).join('; ')}`, {
-      hint: 'Fix the manifests, then plan again.',
-    });
-  }
+  if (errors.length === 0) return;
+  const listed = errors.map((e) => `${e.kind}/${e.id}: ${e.message}`).join('; ');
+  const count = `${errors.length} error${errors.length === 1 ? '' : 's'}`;
+  if (which === 'saved') throw new TugError('plan_has_errors', `The plan has ${count} and cannot be applied: ${listed}`, { hint: 'Fix the manifests, then plan again.' });
+  throw new TugError('plan_has_errors', `Planned again just before writing, the plan has ${count} (the account changed since it was made); nothing was written: ${listed}`, {
+    hint: 'Plan again (`tug plan --out plan.json`), review the new plan, then apply it.',
+  });
 }
 
 export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
@@ -87,6 +98,7 @@ const replan = (input: ApplyInput, stateDir: string) =>
 async function checkFresh(input: ApplyInput, stateDir: string, prior: PriorRun): Promise<Map<string, ChangeOutcome>> {
   const { plan: fresh } = await replan(input, stateDir);
   assertSafe(fresh, 'fresh');
+  assertNoErrors(fresh, 'fresh');
   const check = compareWithFresh(input.plan, fresh, new Set([...prior.applied, ...prior.started]), prior.applied);
   if (check.stale.length > 0) throw staleError(check.stale);
   const decided = new Map<string, ChangeOutcome>();

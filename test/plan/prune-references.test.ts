@@ -3,18 +3,20 @@
  * and its OPEN contract are applied, then both are removed from the manifests. runPlan must refuse the
  * customer's delete (the live contract still names it; the Rental API cannot move a contract, so the
  * account could never be restored) with a plan error and exit 1, apply must refuse the plan, and tug.yaml
- * `prune.allowDanglingReferences` must turn the error into a warning.
+ * `prune.allowDanglingReferences` must turn the error into a warning. And a contract that starts using a
+ * depot between plan and apply stops the apply: its fresh re-plan has the error.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyExitCode, applyPlan } from '../../src/apply/index.js';
 import { planExitCode } from '../../src/cli/commands/plan.js';
 import { loadProjectConfig, type ProjectConfig } from '../../src/config/load.js';
 import { TugError } from '../../src/errors.js';
 import { loadManifestSet } from '../../src/manifests/index.js';
 import { runPlan } from '../../src/plan/run-plan.js';
+import { rentalApi } from '../../src/trackunit/endpoints/rental.js';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from '../trackunit/helpers.js';
@@ -31,15 +33,18 @@ const contract = (serial: string) =>
   `kind: Contract\nexternalReference: K-7001\ncustomer: CUST-7001\nstatus: OPEN\nstartDate: '2026-11-02'\nhiringDepot: odense\nitems:\n` +
   `  - externalReference: K-7001-1\n    asset: { serialNumber: '${serial}' }\n    onRentDate: '2026-11-02'\n`;
 
-beforeAll(async () => {
+// A fresh demo sandbox and manifest repository per test: each builds its account through a real apply.
+beforeEach(async () => {
   sandbox = await start();
   dir = await mkdtemp(join(tmpdir(), 'tug-prune-references-'));
   await mkdir(join(dir, 'manifests'));
 });
-afterAll(async () => {
+afterEach(async () => {
   await sandbox.close();
   await rm(dir, { recursive: true, force: true });
 });
+
+const ownedSerial = () => [...sandbox.store.assets.values()].find((a) => a.owned && a.serialNumber)!.serialNumber!;
 
 /** Write tug.yaml and the manifests, load them as `tug plan` would, and plan against the sandbox. */
 async function planWith(tugYaml: string, documents: string[]) {
@@ -55,7 +60,7 @@ async function planWith(tugYaml: string, documents: string[]) {
 
 describe('prune against a live contract', () => {
   it('refuses to delete a customer whose OPEN contract is live: plan error, exit 1, apply refuses', async () => {
-    const serial = [...sandbox.store.assets.values()].find((a) => a.owned && a.serialNumber)!.serialNumber!;
+    const serial = ownedSerial();
     // The account first gets the customer (marked as tug's) and its contract, through a real apply.
     const setup = await planWith(TUG_YAML, [DEPOT, OTHER, CUSTOMER, contract(serial)]);
     try {
@@ -91,6 +96,38 @@ describe('prune against a live contract', () => {
       expect(planExitCode(allowed.plan, true)).toBe(2);
     } finally {
       await allowed.client.close();
+    }
+  });
+
+  it('stops an apply when a live contract starts using the depot after the plan was made', async () => {
+    const NYBORG = 'kind: Depot\nkey: nyborg\nname: Nordic Rental Nyborg\naddress: { city: Nyborg, country: DK }\n';
+    const setup = await planWith(TUG_YAML, [NYBORG, DEPOT]);
+    try {
+      expect(applyExitCode(await applyPlan({ client: setup.client, plan: setup.plan, config: setup.config, manifests: setup.manifests }))).toBe(0);
+    } finally {
+      await setup.client.close();
+    }
+    // Reviewed: odense is unused, so its delete is clean.
+    const reviewed = await planWith(TUG_YAML, [NYBORG]);
+    try {
+      expect(reviewed.plan.changes.map((c) => c.key)).toEqual(['delete:Depot/odense']);
+      expect(reviewed.plan.problems).toEqual([]);
+      // Meanwhile the ERP books a contract out of odense.
+      const odense = [...sandbox.store.sites.values()].find((x) => x.externalReference === 'tug:depot/odense')!;
+      await rentalApi(reviewed.client).synchronize({
+        identifierType: 'SERIAL_NUMBER',
+        identifier: ownedSerial(),
+        contractItems: [{ externalReference: 'K-7101-1', onRentDate: '2026-11-27T07:00:00Z', contract: { externalReference: 'K-7101', status: 'RESERVED', hiringDepot: { siteId: odense.id }, customer: { externalReference: 'CUST-7101', name: 'Odense Kran ApS' } } }],
+      });
+      sandbox.requestLog.clear();
+      const refusal = await applyPlan({ client: reviewed.client, plan: reviewed.plan, config: reviewed.config, manifests: reviewed.manifests }).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(TugError);
+      expect((refusal as TugError).code).toBe('plan_has_errors');
+      expect((refusal as TugError).message).toContain('contract K-7101 (RESERVED) as hiringDepot');
+      expect(sandbox.requestLog.count((e) => e.write)).toBe(0);
+      expect(sandbox.store.sites.has(odense.id)).toBe(true);
+    } finally {
+      await reviewed.client.close();
     }
   });
 });
