@@ -90,7 +90,7 @@ function customerReferences(customerId: string, live: LiveState): Reference[] {
   return live.contracts.filter((c) => c.customerId === customerId).map((c) => ({ label: contractLabel(c, 'customer'), movedBy: [] }));
 }
 
-function describe(change: Change, references: Reference[], allowedBy: string | undefined): string {
+function problemMessage(change: Change, references: Reference[], allowedBy: string | undefined): string {
   const labels = references.map((r) => r.label).sort(compareText);
   const named = labels.slice(0, MAX_NAMED_REFERENCES).join(', ');
   const more = labels.length > MAX_NAMED_REFERENCES ? `, and ${labels.length - MAX_NAMED_REFERENCES} more` : '';
@@ -121,7 +121,7 @@ export function guardReferencedDeletes(changes: Change[], live: LiveState, allow
     const remaining = references.filter((r) => r.movedBy.length === 0);
     if (remaining.length > 0) {
       const allowedBy = matchingPattern(allowDangling, `${change.kind}/${change.id}`);
-      problems.push({ kind: change.kind, id: change.id, message: describe(change, remaining, allowedBy), severity: allowedBy === undefined ? 'error' : 'warning' });
+      problems.push({ kind: change.kind, id: change.id, message: problemMessage(change, remaining, allowedBy), severity: allowedBy === undefined ? 'error' : 'warning' });
     }
     const waitFor = references.flatMap((r) => r.movedBy).filter((k) => !change.dependsOn.includes(k));
     return waitFor.length === 0 ? change : { ...change, dependsOn: [...change.dependsOn, ...[...new Set(waitFor)].sort(compareText)] };
