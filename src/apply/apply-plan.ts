@@ -3,9 +3,9 @@
  *   refuse an unusable plan (format version, digest, safety, errors) → refuse a plan made from other
  *   files than the manifests now on disk (exit 4, naming them) → take the apply lock (lease renewed while
  *   running; a lost lock stops all writing) → read what an earlier run left (--resume) → plan again and
- *   refuse a stale plan, re-checking safety → open the journal (which keeps the plan) → run the batches →
- *   plan again to prove convergence → report. Every request goes through the client (rate scheduler,
- *   retries).
+ *   refuse a stale plan (the fresh plan must equal the reviewed one, errors included), re-checking safety
+ *   → open the journal (which keeps the plan) → run the batches → plan again to prove convergence →
+ *   report. Every request goes through the client (rate scheduler, retries).
  */
 import type { ProjectConfig } from '../config/load.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../core/plan.js';
@@ -68,12 +68,18 @@ export function refuseUnusable(plan: Plan): void {
     });
   }
   assertSafe(plan, 'saved');
+  assertNoErrors(plan);
+}
+
+/**
+ * A plan with errors is not applied. (An error only the fresh re-plan has — a contract booked out of a
+ * depot the plan deletes since the review — makes the plan stale, exit 4: see stale.ts.)
+ */
+function assertNoErrors(plan: Plan): void {
   const errors = plan.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) {
-    throw new TugError('plan_has_errors', `The plan has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be applied: ${errors.map((e) => `${e.kind}/${e.id}: ${e.message}`).join('; ')}`, {
-      hint: 'Fix the manifests, then plan again.',
-    });
-  }
+  if (errors.length === 0) return;
+  const listed = errors.map((e) => `${e.kind}/${e.id}: ${e.message}`).join('; ');
+  throw new TugError('plan_has_errors', `The plan has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be applied: ${listed}`, { hint: 'Fix the manifests, then plan again.' });
 }
 
 export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {

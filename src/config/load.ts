@@ -28,7 +28,7 @@ export interface ProjectConfig {
   rateLimits: Partial<Record<ApiFamily, FamilyLimit>>;
   concurrency: number;
   stateDir: string;
-  prune: { kinds: KindName[] };
+  prune: { kinds: KindName[]; allowDanglingReferences: string[] };
   protect: string[];
   safety: { maxDeletes: ThresholdMap; maxUpdates: ThresholdMap; guardEmptyDesiredState: boolean };
 }
@@ -53,7 +53,7 @@ function resolveConfig(raw: ProjectConfigFile, file: string | undefined, dir: st
     rateLimits: raw.rateLimits ?? {},
     concurrency: raw.concurrency ?? 4,
     stateDir: resolve(dir, raw.stateDir ?? 'state'),
-    prune: { kinds: raw.prune?.kinds ?? [] },
+    prune: { kinds: raw.prune?.kinds ?? [], allowDanglingReferences: raw.prune?.allowDanglingReferences ?? [] },
     protect: raw.protect ?? [],
     safety: {
       maxDeletes: raw.safety?.maxDeletes ?? {},

@@ -16,6 +16,10 @@ export interface Threshold {
   count?: number;
 }
 
+/**
+ * Thresholds per kind. Field by field, a kind's entry wins over `default`, which wins over the built-in
+ * limits (deletes only: DEFAULT_MAX_DELETES in src/core/safety.ts), so writing one field never drops another.
+ */
 export type ThresholdMap = Partial<Record<KindName | 'default', Threshold>>;
 
 export interface ProjectConfigFile {
@@ -39,11 +43,18 @@ export interface ProjectConfigFile {
   prune?: {
     /** Kinds whose managed objects tug may delete when their manifest disappears. Default: none. */
     kinds?: KindName[];
+    /**
+     * `Depot/…` and `Customer/…` patterns (`*` wildcard) deleted even while live contracts or assets still
+     * use them, leaving those references dangling: the plan warns instead of refusing. Default: none.
+     */
+    allowDanglingReferences?: string[];
   };
   /** `Kind/identity` patterns (`*` wildcard) that are never deleted. */
   protect?: string[];
   safety?: {
+    /** Under the built-in 5 per kind and 30 % (from 10 managed objects on). */
     maxDeletes?: ThresholdMap;
+    /** No built-in limit. */
     maxUpdates?: ThresholdMap;
     /** Refuse a plan that would delete every managed object of a kind (default true). */
     guardEmptyDesiredState?: boolean;

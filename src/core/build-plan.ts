@@ -1,7 +1,7 @@
 /**
  * buildPlan: desired state + live state + policy → Plan. Pure: no network, no filesystem, no clock.
- * The kind planners find the changes; this function orders them, applies --target, checks the
- * safety policy, computes the request budget and fingerprints the result, so identical inputs give a
+ * The kind planners find the changes; this function orders them, applies --target, refuses deletes
+ * live rental data still uses, checks the safety policy, computes the request budget and fingerprints the result, so identical inputs give a
  * byte-identical plan.
  */
 import type { KindName } from '../config/project.js';
@@ -18,6 +18,7 @@ import { PLAN_FORMAT_VERSION, type Change, type Op, type Plan, type PlanProblem,
 import { sealOf, type UnsealedPlan } from './plan-digest.js';
 import type { KindPlan, KindPlanner, PlanInput } from './planner.js';
 import { createRefs } from './refs.js';
+import { guardReferencedDeletes } from './referenced-deletes.js';
 import { checkSafety } from './safety.js';
 import { desiredOfKind } from './state.js';
 import { compareText } from './canonical.js';
@@ -74,7 +75,9 @@ export function buildPlan(input: PlanInput): Plan {
   // Planners may name a change that turned out not to be needed (e.g. a definition update): drop those.
   const keys = new Set(parts.changes.map((c) => c.key));
   for (const change of parts.changes) change.dependsOn = change.dependsOn.filter((k) => keys.has(k));
-  const changes = orderChanges(applyTargets(parts.changes, input.options.targets));
+  // After --target: a sync the targeted plan leaves out moves no reference off a delete.
+  const guarded = guardReferencedDeletes(orderChanges(applyTargets(parts.changes, input.options.targets)), input.live, input.options.allowDanglingReferences ?? []);
+  const changes = guarded.changes;
   const desiredCounts = Object.fromEntries(KIND_NAMES.map((k) => [k, desiredOfKind(input.desired, k).length]));
   const breaches = checkSafety(input.options.policy, {
     changes,
@@ -87,7 +90,7 @@ export function buildPlan(input: PlanInput): Plan {
     source: planSource(input),
     changes,
     unmanaged: [...parts.unmanaged].sort(byUnmanaged),
-    problems: [...parts.problems].sort(byProblem),
+    problems: [...parts.problems, ...guarded.problems].sort(byProblem),
     safety: { ok: breaches.length === 0, breaches },
     budget: computeBudget(changes, input.options.limits),
     summary: summarize(changes),

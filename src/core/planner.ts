@@ -12,6 +12,11 @@ import type { DesiredState, LiveState } from './state.js';
 export interface PlanOptions {
   /** Kinds tug may delete managed objects of (tug.yaml prune.kinds). */
   prune: KindName[];
+  /**
+   * `Kind/identity` patterns (tug.yaml prune.allowDanglingReferences) whose deletes proceed although live
+   * contracts or assets still use them: a warning instead of an error (see referenced-deletes.ts).
+   */
+  allowDanglingReferences?: string[];
   policy: SafetyPolicy;
   limits: Record<ApiFamily, FamilyLimit>;
   /** `Kind/identity` patterns: plan only these (and nothing else). */

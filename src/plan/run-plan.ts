@@ -78,6 +78,7 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     live,
     options: {
       prune: config.prune.kinds,
+      allowDanglingReferences: config.prune.allowDanglingReferences,
       policy: { ...config.safety, protect: config.protect },
       limits: client.config.limits,
       sources: sourceFiles(config, input.manifests),

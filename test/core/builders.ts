@@ -10,7 +10,9 @@ import { emptyLiveState, type DesiredObject, type DesiredState, type LiveState }
 import { identityOf, type Manifest } from '../../src/kinds/registry.js';
 import { DEFAULT_LIMITS } from '../../src/trackunit/config.js';
 import type { Definition, EntityField, FieldValue } from '../../src/trackunit/endpoints/custom-fields.js';
+import type { Asset } from '../../src/trackunit/endpoints/assets.js';
 import type { Customer, CustomerContact } from '../../src/trackunit/endpoints/customers.js';
+import type { Contract } from '../../src/trackunit/endpoints/rental.js';
 import type { Site } from '../../src/trackunit/endpoints/sites.js';
 
 export { emptyLiveState };
@@ -52,6 +54,14 @@ export function liveSite(over: Partial<Site> & Pick<Site, 'id' | 'name'>): Site 
 
 export function liveCustomer(over: Partial<Customer> & Pick<Customer, 'id' | 'name'>): Customer {
   return { type: 'OTHER', externalReference: null, address: null, phoneNumber: null, email: null, website: null, ...over };
+}
+
+export function liveAsset(over: Partial<Asset> & Pick<Asset, 'id'>): Asset {
+  return { name: `Asset ${over.id}`, type: 'MACHINE', brand: null, model: null, serialNumber: null, productionYear: null, externalReference: null, telematicsDevices: [], ownerAccountId: 'acc', rentalStatus: null, owningDepotId: null, ...over };
+}
+
+export function liveContract(over: Partial<Contract> & Pick<Contract, 'id' | 'externalReference'>): Contract {
+  return { status: 'OPEN', startDate: null, endDate: null, customerId: 'cust-1', hiringDepotId: null, ...over };
 }
 
 export function liveContact(over: Partial<CustomerContact> & Pick<CustomerContact, 'id' | 'customerId' | 'name'>): CustomerContact {

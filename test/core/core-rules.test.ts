@@ -67,9 +67,32 @@ describe('safety', () => {
     expect(checkSafety(policy(), input(deletes(3), 10))).toEqual([]);
     const breach = checkSafety(policy(), input(deletes(4), 10));
     expect(breach).toHaveLength(1);
-    expect(breach[0]).toMatchObject({ rule: 'max-deletes', kind: 'Customer', message: 'too many Customer deletes: 4 of 10 (40 %) > 30 %' });
+    expect(breach[0]).toMatchObject({ rule: 'max-deletes', kind: 'Customer', message: "too many Customer deletes: 4 of 10 (40 %) > 30 % (tug's default; set safety.maxDeletes in tug.yaml to change it)" });
     expect(breach[0]?.changes).toHaveLength(4);
     expect(checkSafety(policy(), input(deletes(2), 3))).toEqual([]);
+  });
+
+  it('default: more than 5 deletes of a kind is a breach at any size, so a small account is not bare', () => {
+    // The finding: a bare tug.yaml deleted 8 of 9 depots with exit 0 (the percentage needs 10 objects).
+    const breach = checkSafety(policy(), input(deletes(8), 9));
+    expect(breach.map((b) => b.message)).toEqual(["too many Customer deletes: 8 > 5 (tug's default; set safety.maxDeletes in tug.yaml to change it)"]);
+    expect(checkSafety(policy(), input(deletes(5), 9))).toEqual([]);
+    expect(checkSafety(policy(), input(deletes(6), 10_000))[0]?.message).toMatch(/^too many Customer deletes: 6 > 5 /);
+  });
+
+  it("combines tug.yaml with the defaults field by field: a kind's entry over `default` over the built-in", () => {
+    // Only a percentage in tug.yaml: the built-in count still holds.
+    expect(checkSafety(policy({ maxDeletes: { default: { percent: 50 } } }), input(deletes(8), 9))[0]?.message).toMatch(/^too many Customer deletes: 8 > 5 \(tug's default/);
+    expect(checkSafety(policy({ maxDeletes: { Customer: { percent: 50 } } }), input(deletes(6), 100))[0]?.message).toMatch(/^too many Customer deletes: 6 > 5 /);
+    // Only a count: the built-in percentage still holds (and a user's own number carries no note).
+    expect(checkSafety(policy({ maxDeletes: { default: { count: 20 } } }), input(deletes(8), 9))).toEqual([]);
+    expect(checkSafety(policy({ maxDeletes: { default: { count: 20 } } }), input(deletes(8), 20))[0]?.message).toMatch(/^too many Customer deletes: 8 of 20 \(40 %\) > 30 % \(tug's default/);
+    // A kind's entry inherits what it leaves out from `default`, not from the built-in.
+    expect(checkSafety(policy({ maxDeletes: { default: { count: 2 }, Customer: { percent: 90 } } }), input(deletes(3), 100))[0]?.message).toBe('too many Customer deletes: 3 > 2');
+    // Updates follow the same rule (there is no built-in update limit).
+    const updates = Array.from({ length: 6 }, (_, i) => change('update', 'Customer', `U-${i}`, 1));
+    expect(checkSafety(policy({ maxUpdates: { default: { count: 5 }, Customer: { percent: 90 } } }), input(updates, 10))[0]?.message).toBe('too many Customer updates: 6 > 5');
+    expect(checkSafety(policy(), input(updates, 10))).toEqual([]);
   });
 
   it('per-kind and absolute thresholds, updates too', () => {

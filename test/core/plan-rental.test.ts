@@ -10,17 +10,8 @@ import type { ContractItem as ManifestItem, ContractManifest } from '../../src/k
 import { planContracts } from '../../src/kinds/contract/plan.js';
 import type { CustomerManifest } from '../../src/kinds/customer/manifest.js';
 import type { DepotManifest } from '../../src/kinds/depot/manifest.js';
-import type { Asset } from '../../src/trackunit/endpoints/assets.js';
-import type { Contract, ContractItem } from '../../src/trackunit/endpoints/rental.js';
-import { desiredObject, entityField, liveCustomer, liveDefinition, liveSite, planInput } from './builders.js';
-
-function liveAsset(over: Partial<Asset> & Pick<Asset, 'id'>): Asset {
-  return { name: `Asset ${over.id}`, type: 'MACHINE', brand: null, model: null, serialNumber: null, productionYear: null, externalReference: null, telematicsDevices: [], ownerAccountId: 'acc', rentalStatus: null, owningDepotId: null, ...over };
-}
-
-function liveContract(over: Partial<Contract> & Pick<Contract, 'id' | 'externalReference'>): Contract {
-  return { status: 'OPEN', startDate: null, endDate: null, customerId: 'cust-1', hiringDepotId: null, ...over };
-}
+import type { ContractItem } from '../../src/trackunit/endpoints/rental.js';
+import { desiredObject, entityField, liveAsset, liveContract, liveCustomer, liveDefinition, liveSite, planInput } from './builders.js';
 
 function liveItem(over: Partial<ContractItem> & Pick<ContractItem, 'id' | 'externalReference' | 'contractId' | 'onRentDate'>): ContractItem {
   return { assetId: null, offRentDate: null, rentalRate: null, deliveryAddress: null, deliveryDate: null, pickupAddress: null, pickupDate: null, ...over };

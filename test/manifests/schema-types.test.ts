@@ -66,7 +66,7 @@ const rateLimitKeys = {
   sites: 'optional', customers: 'optional', 'custom-fields': 'optional', assets: 'optional', rental: 'optional', 'iso-fleet': 'optional', 'iso-single': 'optional',
 } satisfies Presence<NonNullable<ProjectConfigFile['rateLimits']>>;
 const familyLimitKeys = { ratePerSecond: 'required', burst: 'optional', maxInFlight: 'optional' } satisfies Presence<FamilyLimit>;
-const pruneKeys = { kinds: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['prune']>>;
+const pruneKeys = { kinds: 'optional', allowDanglingReferences: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['prune']>>;
 const safetyKeys = { maxDeletes: 'optional', maxUpdates: 'optional', guardEmptyDesiredState: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['safety']>>;
 const thresholdMapKeys = {
   default: 'optional', CustomFieldDefinition: 'optional', Depot: 'optional', Customer: 'optional', Asset: 'optional', Contract: 'optional',
@@ -331,7 +331,7 @@ describe('documents against the schemas', () => {
     const config = {
       apiVersion: 'tug/v1', manifests: ['manifests/**/*.yaml'], trackunit: { irisUrl: 'sandbox', authUrl: 'https://auth.trackunit.com', auth: 'v2', scopes: ['asset.view'] },
       rateLimits: { rental: { ratePerSecond: 2.5, burst: 5, maxInFlight: 2 }, 'iso-fleet': { ratePerSecond: 50 } }, concurrency: 8, stateDir: 'state',
-      prune: { kinds: ['Contract', 'Customer'] }, protect: ['Depot/*', '*/CUST-1*'],
+      prune: { kinds: ['Contract', 'Customer'], allowDanglingReferences: ['Depot/odense', 'Customer/CUST-9*'] }, protect: ['Depot/*', '*/CUST-1*'],
       safety: { maxDeletes: { default: { percent: 10, count: 25 }, Depot: { count: 0 } }, maxUpdates: { Asset: { percent: 100 } }, guardEmptyDesiredState: true },
     } satisfies ProjectConfigFile;
     expect(errorsOf('tug.schema.json', config)).toEqual([]);
@@ -341,6 +341,8 @@ describe('documents against the schemas', () => {
       [{ trackunit: { irisUrl: 'iris.trackunit.com' } }, ['/trackunit/irisUrl', 'anyOf']],
       [{ protect: ['Site/aarhus'] }, ['/protect/0', 'pattern']],
       [{ prune: { kinds: ['Contract', 'Contract'] } }, ['/prune/kinds', 'uniqueItems']],
+      [{ prune: { allowDanglingReferences: ['Contract/K-1'] } }, ['/prune/allowDanglingReferences/0', 'pattern']],
+      [{ prune: { allowDanglingReferences: ['*/odense'] } }, ['/prune/allowDanglingReferences/0', 'pattern']],
       [{ rateLimits: { rental: { ratePerSecond: 0 } } }, ['/rateLimits/rental/ratePerSecond', 'exclusiveMinimum']],
       [{ rateLimits: { sandbox: { ratePerSecond: 1 } } }, ['/rateLimits', 'additionalProperties']],
       [{ concurrency: 65 }, ['/concurrency', 'maximum']],

@@ -59,7 +59,7 @@ function prepare(model: Model): { manifests: ManifestSet; config: ProjectConfig 
   expect(manifests.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([]);
   resetStore(sandbox.store);
   seedFromDesired(sandbox.store, toDesiredState(manifests.documents), { markCustomers: model.prune.includes('Customer') });
-  return { manifests, config: { ...defaultProjectConfig(stateDir), stateDir, prune: { kinds: model.prune } } };
+  return { manifests, config: { ...defaultProjectConfig(stateDir), stateDir, prune: { kinds: model.prune, allowDanglingReferences: [] } } };
 }
 
 type PlanJson = { changes: Array<{ key: string; patch: unknown }>; problems: Array<{ severity: string; message: string }> };
