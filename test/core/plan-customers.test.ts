@@ -58,7 +58,14 @@ describe('planCustomers', () => {
           address: { streetAddress: 'Vej 1', zipCode: null, city: 'Aarhus', country: 'DK' },
         },
       },
-      { family: 'customers', method: 'POST', path: '/api/customer/v1/customers/{id}/contacts', body: { name: 'Ole', email: 'ole@acme.dk' } },
+      {
+        family: 'customers',
+        method: 'POST',
+        path: '/api/customer/v1/customers/{id}/contacts',
+        body: { name: 'Ole', email: 'ole@acme.dk' },
+        // A lost response is looked up by every field among contacts that did not exist (none here).
+        lookup: { match: { name: 'Ole', email: 'ole@acme.dk', phoneNumber: null, title: null }, exclude: [] },
+      },
       {
         family: 'custom-fields',
         method: 'POST',
@@ -117,7 +124,13 @@ describe('planCustomers', () => {
     expect(plan.changes[0]!.requests).toEqual([
       { family: 'customers', method: 'DELETE', path: `${base}/ct-2` },
       { family: 'customers', method: 'PATCH', path: `${base}/ct-1`, body: { phoneNumber: '+4522222222' } },
-      { family: 'customers', method: 'POST', path: base, body: { name: 'Nina', title: 'Site manager' } },
+      {
+        family: 'customers',
+        method: 'POST',
+        path: base,
+        body: { name: 'Nina', title: 'Site manager' },
+        lookup: { match: { name: 'Nina', title: 'Site manager', email: null, phoneNumber: null }, exclude: ['ct-1', 'ct-2'] },
+      },
     ]);
   });
 
