@@ -182,7 +182,7 @@ describe('renderPlanMarkdown: lists by identity, as the requests treat them', ()
 
   it('shows a contact added beside a same-named one as one addition', () => {
     expect(diffBlock(contactAddedBesideNamesake()).slice(1, -1)).toEqual([
-      '+     contacts["Ops desk" (Weekend)]: {"name":"Ops desk","email":"weekend@hansen-byg.dk","phoneNumber":null,"title":"…',
+      '+     contacts["Ops desk" (Weekend)]: {"email":"weekend@hansen-byg.dk","name":"Ops desk","phoneNumber":null,"title":"…',
     ]);
   });
 
@@ -190,16 +190,16 @@ describe('renderPlanMarkdown: lists by identity, as the requests treat them', ()
     expect(diffBlock(contactFieldChanged()).slice(1, -1)).toEqual([
       '-     contacts["Mette Hansen"].email: "mette@hansen-byg.dk"',
       '+     contacts["Mette Hansen"].email: "mette.hansen@hansen-byg.dk"',
-      '+     contacts["Jens Holm"]: {"name":"Jens Holm","email":"jens@hansen-byg.dk","phoneNumber":null,"title":nul…',
+      '+     contacts["Jens Holm"]: {"email":"jens@hansen-byg.dk","name":"Jens Holm","phoneNumber":null,"title":nul…',
     ]);
   });
 
   it('says a contract item moves to the other contract', () => {
     expect(diffBlock(contractItemMoved()).slice(1, -1)).toEqual([
-      '-     contractItems["K-2025-0042-1"].offRentDate: null',
-      '+     contractItems["K-2025-0042-1"].offRentDate: "2025-06-30T00:00:00.000Z"',
       '-     contractItems["K-2025-0042-1"].contract: "K-2025-0042"',
       '+     contractItems["K-2025-0042-1"].contract: "K-2025-0057"',
+      '-     contractItems["K-2025-0042-1"].offRentDate: null',
+      '+     contractItems["K-2025-0042-1"].offRentDate: "2025-06-30T00:00:00.000Z"',
     ]);
   });
 

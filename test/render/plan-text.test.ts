@@ -133,7 +133,7 @@ describe('renderPlanText: lists by identity, as the requests treat them', () => 
   it('shows a contact added beside a same-named one as one addition', () => {
     expect(changeText(contactAddedBesideNamesake())).toEqual([
       '~ update Customer/CUST-1001',
-      '    + contacts["Ops desk" (Weekend)]: {"name":"Ops desk","email":"weekend@hansen-byg.dk","phoneNumber":null,"title":"…',
+      '    + contacts["Ops desk" (Weekend)]: {"email":"weekend@hansen-byg.dk","name":"Ops desk","phoneNumber":null,"title":"…',
       '    (manifests/customers.yaml:1)',
     ]);
   });
@@ -142,7 +142,7 @@ describe('renderPlanText: lists by identity, as the requests treat them', () => 
     expect(changeText(contactFieldChanged())).toEqual([
       '~ update Customer/CUST-1001',
       '    contacts["Mette Hansen"].email: "mette@hansen-byg.dk" → "mette.hansen@hansen-byg.dk"',
-      '    + contacts["Jens Holm"]: {"name":"Jens Holm","email":"jens@hansen-byg.dk","phoneNumber":null,"title":nul…',
+      '    + contacts["Jens Holm"]: {"email":"jens@hansen-byg.dk","name":"Jens Holm","phoneNumber":null,"title":nul…',
       '    (manifests/customers.yaml:1)',
     ]);
   });
@@ -158,15 +158,15 @@ describe('renderPlanText: lists by identity, as the requests treat them', () => 
     expect(change.requests.map((r) => `${r.method} ${r.path.split('/').at(-1)}`)).toEqual(['DELETE c1', 'POST contacts']);
     expect(changeText(change).slice(1)).toEqual([
       '    - contacts["Ops desk" (Night shift)]',
-      '    + contacts["Jens Holm"]: {"name":"Jens Holm","email":"jens@hansen-byg.dk","phoneNumber":null,"title":nul…',
+      '    + contacts["Jens Holm"]: {"email":"jens@hansen-byg.dk","name":"Jens Holm","phoneNumber":null,"title":nul…',
     ]);
   });
 
   it('says a contract item moves to the other contract, not that the contract changes customer', () => {
     expect(changeText(contractItemMoved())).toEqual([
       '↻ sync Asset/serialNumber=SN-7',
-      '    contractItems["K-2025-0042-1"].offRentDate: null → "2025-06-30T00:00:00.000Z"',
       '    contractItems["K-2025-0042-1"].contract: "K-2025-0042" → "K-2025-0057"',
+      '    contractItems["K-2025-0042-1"].offRentDate: null → "2025-06-30T00:00:00.000Z"',
       '    (manifests/contracts.yaml:40)',
     ]);
   });
@@ -195,7 +195,7 @@ describe('renderPlanText: lists by identity, as the requests treat them', () => 
     expect(changeText(change).slice(1)).toEqual([
       '    - translations["de"]',
       '    translations["da"].title: "Kategori" → "Udlejningskategori"',
-      '    + translations["sv"]: {"language":"sv","title":"Kategori","description":null}',
+      '    + translations["sv"]: {"description":null,"language":"sv","title":"Kategori"}',
     ]);
   });
 
