@@ -104,8 +104,9 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
   try {
     const isoStateDir = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-apply-iso-')) : undefined;
     const plan = saved ?? (await runPlan({ client: connection.client, config, manifests, now: ctx.now, ...(isoStateDir ? { isoStateDir } : {}) })).plan;
-    const resume = (flags.resume ?? false) || (saved === undefined && (await continuesUnfinished(config, plan)));
-    if (resume && saved === undefined) writeLine(ctx.stderr, ctx.color.yellow(`Continuing the unfinished apply of this same plan (${plan.fingerprint}).`));
+    const continuing = saved === undefined && (await continuesUnfinished(config, plan));
+    if (continuing) writeLine(ctx.stderr, ctx.color.yellow(`Continuing the unfinished apply of this same plan (${plan.fingerprint}).`));
+    const resume = (flags.resume ?? false) || continuing;
     const progress = progressReporter(ctx.stderr, ctx.now);
     const report = await applyPlan({
       client: connection.client,
