@@ -139,4 +139,16 @@ describe('what apply still does', () => {
     expect(project.sandbox.requestLog.count((e) => e.route === 'customers.create')).toBe(0);
     expect(project.sandbox.requestLog.count((e) => e.route === 'customers.update')).toBe(1);
   });
+
+  it('a --target plan is re-planned with its targets: the rest of the manifests is not "new"', async () => {
+    const project = await converged();
+    project.edit('manifests/customers.yaml', 'email: udlejning@jensen-soen.dk', 'email: booking@jensen-soen.dk');
+    project.edit('manifests/depots.yaml', 'name: Nordic Rental Odense', 'name: Nordic Rental Odense M');
+    const file = join(project.dir, 'plan.json');
+    expect((await project.tug(['plan', '--target', 'Depot/odense', '--out', file])).code).toBe(0);
+    const result = await project.tug(['apply', file]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Apply: 1 applied, 0 failed, 0 skipped/);
+    expect(result.stdout).toContain('Converged: a fresh plan is empty.');
+  });
 });
