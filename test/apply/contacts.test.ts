@@ -15,48 +15,47 @@ afterEach(async () => {
 const OPS_DESK = (shift: string) => `  - name: Ops desk\n    title: ${shift}\n    email: ops@hansen-byg.dk\n    phoneNumber: '+4586174599'\n`;
 const AFTER_LARS = "  - name: Lars Hansen\n    title: Owner\n    phoneNumber: '+4540556677'\n";
 
+/** The examples applied with CUST-1001's "Ops desk / Day shift"; then `then` written after it, and `faults` set. */
+async function dayShiftThen(then: string, faults: string): Promise<Project> {
+  const repo = (p = await project());
+  repo.edit('manifests/customers.yaml', AFTER_LARS, AFTER_LARS + OPS_DESK('Day shift'));
+  expect((await repo.tug(['apply', '--yes'])).code).toBe(0);
+  repo.edit('manifests/customers.yaml', OPS_DESK('Day shift'), OPS_DESK('Day shift') + then);
+  repo.sandbox.setFaults(faults);
+  repo.clearLog();
+  return repo;
+}
+
+async function opsDesks(repo: Project) {
+  const customer = (await customersApi(repo.hand).findByExternalReference('CUST-1001'))!;
+  return (await customersApi(repo.hand).listContacts(customer.id)).filter((c) => c.name === 'Ops desk');
+}
+
 describe('contact creates whose response was lost', () => {
   it('"Ops desk / Night shift" dropped next to an identical "Ops desk / Day shift": sent again, not mistaken for it', async () => {
-    p = await project();
-    p.edit('manifests/customers.yaml', AFTER_LARS, AFTER_LARS + OPS_DESK('Day shift'));
-    expect((await p.tug(['apply', '--yes'])).code).toBe(0);
-    p.edit('manifests/customers.yaml', OPS_DESK('Day shift'), OPS_DESK('Day shift') + OPS_DESK('Night shift'));
     // The connection is closed before the server handles the create: nothing was written.
-    p.sandbox.setFaults('customers.createContact:drop=1,times=1');
-    p.clearLog();
-    const result = await p.tug(['apply', '--yes']);
+    const repo = await dayShiftThen(OPS_DESK('Night shift'), 'customers.createContact:drop=1,times=1');
+    const result = await repo.tug(['apply', '--yes']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('Converged: a fresh plan is empty.');
-    expect(p.sandbox.requestLog.count((e) => e.route === 'customers.createContact')).toBe(2);
-    expect(p.sandbox.requestLog.count((e) => e.route === 'customers.createContact' && e.fault === 'drop')).toBe(1);
-    const customer = (await customersApi(p.hand).findByExternalReference('CUST-1001'))!;
-    const desks = (await customersApi(p.hand).listContacts(customer.id)).filter((c) => c.name === 'Ops desk');
-    expect(desks.map((c) => c.title).sort()).toEqual(['Day shift', 'Night shift']);
+    expect(repo.sandbox.requestLog.count((e) => e.route === 'customers.createContact')).toBe(2);
+    expect(repo.sandbox.requestLog.count((e) => e.route === 'customers.createContact' && e.fault === 'drop')).toBe(1);
+    expect((await opsDesks(repo)).map((c) => c.title).sort()).toEqual(['Day shift', 'Night shift']);
   });
 
   it('a second identical contact dropped: the one that existed when planned is not taken for it', async () => {
-    p = await project();
-    p.edit('manifests/customers.yaml', AFTER_LARS, AFTER_LARS + OPS_DESK('Day shift'));
-    expect((await p.tug(['apply', '--yes'])).code).toBe(0);
-    p.edit('manifests/customers.yaml', OPS_DESK('Day shift'), OPS_DESK('Day shift') + OPS_DESK('Day shift'));
-    p.sandbox.setFaults('customers.createContact:drop=1,times=1');
-    const result = await p.tug(['apply', '--yes']);
+    const repo = await dayShiftThen(OPS_DESK('Day shift'), 'customers.createContact:drop=1,times=1');
+    const result = await repo.tug(['apply', '--yes']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    const customer = (await customersApi(p.hand).findByExternalReference('CUST-1001'))!;
-    expect((await customersApi(p.hand).listContacts(customer.id)).filter((c) => c.name === 'Ops desk')).toHaveLength(2);
+    expect(repo.sandbox.requestLog.count((e) => e.route === 'customers.createContact')).toBe(2);
+    expect(await opsDesks(repo)).toHaveLength(2);
   });
 
   it('a dropped create committed after all (commit-drop) is found, not sent twice', async () => {
-    p = await project();
-    p.edit('manifests/customers.yaml', AFTER_LARS, AFTER_LARS + OPS_DESK('Day shift'));
-    expect((await p.tug(['apply', '--yes'])).code).toBe(0);
-    p.edit('manifests/customers.yaml', OPS_DESK('Day shift'), OPS_DESK('Day shift') + OPS_DESK('Night shift'));
-    p.sandbox.setFaults('customers.createContact:commit-drop=1,times=1');
-    p.clearLog();
-    const result = await p.tug(['apply', '--yes']);
+    const repo = await dayShiftThen(OPS_DESK('Night shift'), 'customers.createContact:commit-drop=1,times=1');
+    const result = await repo.tug(['apply', '--yes']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(p.sandbox.requestLog.count((e) => e.route === 'customers.createContact')).toBe(1);
-    const customer = (await customersApi(p.hand).findByExternalReference('CUST-1001'))!;
-    expect((await customersApi(p.hand).listContacts(customer.id)).filter((c) => c.name === 'Ops desk')).toHaveLength(2);
+    expect(repo.sandbox.requestLog.count((e) => e.route === 'customers.createContact')).toBe(1);
+    expect((await opsDesks(repo)).map((c) => c.title).sort()).toEqual(['Day shift', 'Night shift']);
   });
 });
