@@ -39,9 +39,13 @@ export interface LockInfo {
   tookOverFrom?: TakeOver;
 }
 
-/** The lock an acquisition replaced: an expired lease (its holder) or a file that was not a lock. */
+/**
+ * The lock an acquisition replaced: an expired lease, a holder that no longer runs (a process of this
+ * host that exited without releasing it — killed, or crashed — whatever its lease said), or a file that
+ * was not a lock.
+ */
 export type TakeOver =
-  | { reason: 'expired'; owner: string; host: string; pid: number; startedAt: string; leaseUntil: string }
+  | { reason: 'expired' | 'holder-exited'; owner: string; host: string; pid: number; startedAt: string; leaseUntil: string }
   | { reason: 'unreadable'; note: string };
 
 /** The state of `apply.lock` as found on disk. */
@@ -161,13 +165,15 @@ async function takeOverIfAbandoned(stateDir: string, fresh: LockInfo, now: () =>
   const file = lockFile(stateDir);
   const status = await inspectLock(stateDir, now);
   if (status.state === 'absent') return undefined;
-  // A lease that has not expired still protects its holder — unless the holder is a process on this very
-  // host that no longer exists (an apply killed with SIGKILL): then nobody can be writing under it.
+  // What the lock promises: no two *running* applies hold it. A lease that has not expired protects a
+  // holder that runs; a holder that is a process of this very host and no longer exists (an apply killed
+  // with SIGKILL, or one that exited without releasing) holds nothing, whatever its lease says: nobody can
+  // be writing under it. A holder on another host is judged by its lease alone.
   const holderGone = status.state === 'held' && status.info.host === os.hostname() && status.info.pid !== process.pid && !processAlive(status.info.pid);
   if (status.state === 'held' && !status.expired && !holderGone) throw lockedError(file, status.info);
   const { owner, host, pid, startedAt, leaseUntil } = status.state === 'held' ? status.info : ({} as LockInfo);
-  const tookOverFrom: TakeOver =
-    status.state === 'held' ? { reason: 'expired', owner, host, pid, startedAt, leaseUntil } : { reason: 'unreadable', note: status.note };
+  const reason = status.state === 'held' && !status.expired ? 'holder-exited' : 'expired';
+  const tookOverFrom: TakeOver = status.state === 'held' ? { reason, owner, host, pid, startedAt, leaseUntil } : { reason: 'unreadable', note: status.note };
   const info: LockInfo = { ...fresh, tookOverFrom };
   await replaceFile(file, info);
   // Under the guard nobody else can replace it; the re-read proves the rename landed.

@@ -2,9 +2,9 @@
  * The apply lock: exclusive, names its holder, leases expire and are taken over, release and renew only
  * touch a lock that is still ours.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -154,21 +154,60 @@ describe('the guard around takeovers', () => {
 });
 
 describe('acquireLock across processes', () => {
-  it('lets exactly one of three processes starting together win', async () => {
-    const dir = stateDir();
-    const module = pathToFileURL(resolve('src/state/lock.ts')).href;
-    const startAt = Date.now() + 2500;
+  const module = pathToFileURL(resolve('src/state/lock.ts')).href;
+
+  /**
+   * A process that tries to take the lock at `startAt`, prints what happened, then keeps running (and so
+   * keeps a lock it won) until its stdin closes — the way an apply holds the lock while it works.
+   */
+  function contender(dir: string, startAt: number) {
     const script = `
       const { acquireLock } = await import(${JSON.stringify(module)});
       await new Promise((r) => setTimeout(r, ${startAt} - Date.now()));
-      try { await acquireLock(process.argv[1], { owner: 'p' + process.pid }); console.log('won'); }
-      catch (e) { console.log(e.code); }`;
-    const run = () =>
-      new Promise<string>((done, fail) =>
-        execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], (error, stdout) => (error ? fail(error) : done(stdout.trim()))),
-      );
-    const outcomes = await Promise.all([run(), run(), run()]);
-    expect(outcomes.sort()).toEqual(['locked', 'locked', 'won']);
+      let outcome;
+      try { const h = await acquireLock(process.argv[1], { owner: 'p' + process.pid }); outcome = h.info.tookOverFrom ? 'took over ' + h.info.tookOverFrom.reason : 'won'; }
+      catch (e) { outcome = e.code; }
+      console.log(outcome);
+      process.stdin.resume();
+      process.stdin.on('end', () => process.exit(0));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const outcome = new Promise<string>((done, fail) => {
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += String(chunk);
+        if (out.includes('\n')) done(out.trim());
+      });
+      child.on('error', fail);
+      child.on('exit', (code) => fail(new Error(`contender exited (${code}) before answering: ${out}`)));
+    });
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    return { outcome, stop: async () => (child.stdin.end(), await exited) };
+  }
+
+  it('lets exactly one of three running processes starting together win', async () => {
+    const dir = stateDir();
+    const startAt = Date.now() + 2500;
+    const all = [contender(dir, startAt), contender(dir, startAt), contender(dir, startAt)];
+    try {
+      // Every process answers while the winner still runs: a live holder's lock is never taken.
+      expect((await Promise.all(all.map((c) => c.outcome))).sort()).toEqual(['locked', 'locked', 'won']);
+    } finally {
+      await Promise.all(all.map((c) => c.stop()));
+    }
+  });
+
+  it('a holder that exited without releasing is taken over at once, lease or not, and named as exited', async () => {
+    const dir = stateDir();
+    const first = contender(dir, Date.now());
+    expect(await first.outcome).toBe('won');
+    await first.stop();
+    const next = contender(dir, Date.now());
+    try {
+      expect(await next.outcome).toBe('took over holder-exited');
+    } finally {
+      await next.stop();
+    }
+    expect(lockOnDisk(dir).tookOverFrom).toMatchObject({ reason: 'holder-exited', host: hostname() });
   });
 });
 
