@@ -14,8 +14,6 @@ import { ApiError, OutcomeUnknownError } from '../trackunit/errors.js';
 import { findCreated, identityLookup, isCreate, isOwnCreate, isUpsert } from './identity.js';
 import { fillPath, refOf, type RefResolver } from './resolve-refs.js';
 
-/** Sending a create again after a look-up found nothing: at most this many sends in all. */
-const MAX_CREATE_SENDS = 3;
 
 /** What an earlier (interrupted) run of the same plan left: `${changeKey}#${index}` → done / in flight. */
 export interface PriorRequests {
@@ -112,10 +110,15 @@ async function sendOnce(ctx: ExecContext, request: PlannedRequest, sent: Sent): 
   return undefined;
 }
 
-/** A create: on an ambiguous failure, look it up; found → its id; not found → send again. */
+/**
+ * A create: on an ambiguous failure, look it up; found → its id; not found → send again. A create is
+ * sent at most as often as the client tries any request (`retry.maxAttempts`); the last ambiguous send
+ * is looked up too, so a create the server committed is never reported failed.
+ */
 async function sendCreate(ctx: ExecContext, change: Change, index: number, sent: Sent, claimed: ReadonlySet<string>): Promise<string | undefined> {
   const request = change.requests[index]!;
   const lookup = isOwnCreate(change, index) ? identityLookup(change.kind, change.id) : undefined;
+  const maxSends = Math.max(1, ctx.client.config.retry.maxAttempts);
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await ctx.client.request<{ id?: string } | undefined>({
@@ -129,10 +132,15 @@ async function sendCreate(ctx: ExecContext, change: Change, index: number, sent:
       });
       return typeof response.body?.id === 'string' ? response.body.id : undefined;
     } catch (error) {
-      if (!(error instanceof OutcomeUnknownError) || attempt >= MAX_CREATE_SENDS) throw error;
+      if (!(error instanceof OutcomeUnknownError)) throw error;
       // A look-up that fails leaves the outcome unknown: keep the original error (journal: 'unknown').
       const found = await findCreated(ctx.client, change, index, sent.path, claimed).catch(() => Promise.reject(error));
       if (found !== undefined) return found;
+      if (attempt >= maxSends) {
+        // Known now: nothing was written. A failure, not an unknown outcome (a re-run sends it again).
+        const { method, path, status, apiCode, family } = error;
+        throw new ApiError({ method, path, status, family, attempts: attempt, ...(apiCode ? { apiCode } : {}), message: 'a look-up after each attempt found nothing written' });
+      }
       ctx.assertWritable();
     }
   }

@@ -59,3 +59,27 @@ describe('contact creates whose response was lost', () => {
     expect((await opsDesks(repo)).map((c) => c.title).sort()).toEqual(['Day shift', 'Night shift']);
   });
 });
+
+describe('a create whose connection keeps breaking', () => {
+  // The client tries a request 10 times by default (retry.maxAttempts); a create is sent as often.
+  it('committed on its last send (nine drops, then a commit-drop): found by the last look-up, reported applied', async () => {
+    const repo = await dayShiftThen(OPS_DESK('Night shift'), 'customers.createContact:drop=1,times=9;customers.createContact:commit-drop=1,times=1');
+    const result = await repo.tug(['apply', '--yes']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(repo.sandbox.requestLog.count((e) => e.route === 'customers.createContact')).toBe(10);
+    expect((await opsDesks(repo)).map((c) => c.title).sort()).toEqual(['Day shift', 'Night shift']);
+  });
+
+  it('never written (every send dropped): a failure saying so after 10 sends; --resume then creates it once', async () => {
+    const repo = await dayShiftThen(OPS_DESK('Night shift'), 'customers.createContact:drop=1');
+    const failed = await repo.tug(['apply', '--yes']);
+    expect(failed.code).toBe(5);
+    expect(failed.stdout + failed.stderr).toContain('failed (no response UND_ERR_SOCKET) after 10 attempts: a look-up after each attempt found nothing written');
+    expect(repo.sandbox.requestLog.count((e) => e.route === 'customers.createContact')).toBe(10);
+    expect(await opsDesks(repo)).toHaveLength(1);
+    repo.sandbox.setFaults([]);
+    const resumed = await repo.tug(['apply', '--resume']);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect((await opsDesks(repo)).map((c) => c.title).sort()).toEqual(['Day shift', 'Night shift']);
+  });
+});
