@@ -13,8 +13,10 @@
  * marked or unmarked customers; contacts added, changed, removed; values set, changed, cleared; items
  * created, changed, moved to another asset, or left behind (reported as warnings: the Rental API cannot
  * remove them); contracts on the live side that no manifest names. While applying, some routes are
- * slowed (1–25 ms, so concurrent changes reach the API in any order) and, in half the runs, 10 % of
- * writes are committed and their response dropped (creates are then looked up, not sent twice).
+ * slowed (1–25 ms, so concurrent changes reach the API in any order); in half the runs 10 % of writes
+ * are committed and their response dropped, and in half 5 % are dropped before anything is written
+ * (creates are then looked up, and sent again only when not found). No identity may exist twice, and
+ * each customer whose manifest lists contacts holds exactly those contacts (the same multiset).
  *
  * One sandbox for the file, its store reset to the demo seed per run; a fresh state directory (lock,
  * journal) per run. Runs: APPLY_PROPERTY_RUNS (default 100). Replay a counterexample:
@@ -28,6 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyExitCode, applyPlan } from '../../src/apply/index.js';
 import { defaultProjectConfig, type ProjectConfig } from '../../src/config/load.js';
 import type { ManifestSet } from '../../src/manifests/index.js';
+import { normalizeContact, sortContacts } from '../../src/kinds/customer/normalize.js';
 import { toDesiredState } from '../../src/plan/desired.js';
 import { runPlan } from '../../src/plan/run-plan.js';
 import { startSandbox, Store, type SandboxHandle } from '../../src/sandbox/index.js';
@@ -64,7 +67,7 @@ function rebind(liveDocs: Doc[], desiredDocs: Doc[]): Doc[] {
 const SLOW_ROUTES = ['custom-fields.definitions.create', 'custom-fields.definitions.update', 'custom-fields.values.set', 'sites', 'customers', 'assets', 'rental'];
 const latencyArb = fc.uniqueArray(fc.record({ match: fc.constantFrom(...SLOW_ROUTES), latencyMs: fc.integer({ min: 1, max: 25 }) }), { selector: (r) => r.match, maxLength: 3 });
 const scenarioArb = fc.record({
-  desired: modelArb, live: modelArb, sameKeys: fc.array(fc.boolean(), { maxLength: 6 }), marked: fc.boolean(), latency: latencyArb, commitDrop: fc.constantFrom(0, 0.1),
+  desired: modelArb, live: modelArb, sameKeys: fc.array(fc.boolean(), { maxLength: 6 }), marked: fc.boolean(), latency: latencyArb, commitDrop: fc.constantFrom(0, 0.1), drop: fc.constantFrom(0, 0.05),
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -109,6 +112,23 @@ function duplicated(store: Store): string[] {
   return refs.filter((r, i) => refs.indexOf(r) !== i);
 }
 
+/**
+ * Contacts have no identity of their own, and one customer may hold two identical ones: each customer
+ * whose manifest lists contacts must hold exactly that multiset (a create sent twice is one too many).
+ */
+function contactsDiffering(store: Store, desiredDocs: Doc[]): string[] {
+  const canon = (list: Array<Parameters<typeof normalizeContact>[0]>) => sortContacts(list.map(normalizeContact)).map((c) => JSON.stringify(c));
+  return desiredDocs
+    .filter((d) => d.kind === 'Customer' && Array.isArray(d.contacts))
+    .flatMap((d) => {
+      const customer = [...store.customers.values()].find((c) => c.externalReference === d.externalReference);
+      const live = customer ? [...store.contacts.values()].filter((c) => c.customerId === customer.id) : [];
+      const want = canon(d.contacts as Array<Parameters<typeof normalizeContact>[0]>);
+      const have = canon(live);
+      return JSON.stringify(want) === JSON.stringify(have) ? [] : [`${String(d.externalReference)}: want ${want.join(' ')}; have ${have.join(' ')}`];
+    });
+}
+
 /** What a run of 100 or more is expected to have exercised at least once. */
 const COVERAGE = ['create', 'update', 'delete'].flatMap((op) => ['Depot', 'Customer'].map((kind) => `${op} ${kind}`)).concat(
   ['create CustomFieldDefinition', 'update CustomFieldDefinition', 'update Asset', 'sync Asset', 'create Contract'],
@@ -138,7 +158,7 @@ describe('apply from a random account to a random desired state', () => {
         const plan = () => runPlan({ client, config, manifests, isoStateDir: baseDir });
         const { plan: first } = await plan();
         expect(errorsOf(first.problems)).toEqual([]);
-        sandbox.setFaults([...s.latency, { match: 'writes', commitDrop: s.commitDrop }]);
+        sandbox.setFaults([...s.latency, { match: 'writes', commitDrop: s.commitDrop, drop: s.drop }]);
         const report = await applyPlan({ client, plan: first, config, manifests, stateDir, isoStateDir: baseDir }).finally(() => sandbox.setFaults([]));
         expect(report.outcomes.filter((o) => o.status !== 'applied')).toEqual([]);
         expect(report.convergence).toEqual({ ok: true, checked: true, remaining: [], pending: 0 });
@@ -147,6 +167,7 @@ describe('apply from a random account to a random desired state', () => {
         expect(after.changes.map((c) => ({ key: c.key, patch: c.patch }))).toEqual([]);
         expect(errorsOf(after.problems)).toEqual([]);
         expect(duplicated(sandbox.store)).toEqual([]);
+        expect(contactsDiffering(sandbox.store, build(s.desired))).toEqual([]);
         runs += 1;
         if (first.changes.length > 0) runsWithChanges += 1;
         for (const c of first.changes) applied.set(`${c.op} ${c.kind}`, (applied.get(`${c.op} ${c.kind}`) ?? 0) + 1);
