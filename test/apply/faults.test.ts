@@ -1,7 +1,8 @@
 /**
- * Acceptance (issue 6), the fault test: a 1,000-change apply while the sandbox answers 10 % of writes
- * with 429, 5 % with 503 and drops the connection after committing 2 % of them → every change applied,
- * the convergence check passes, a fresh plan is empty, no identity exists twice, exit code 0.
+ * Acceptance (issues 6 and 10), the fault test: a 1,000-change apply while the sandbox answers 10 % of
+ * writes with 429, 5 % with 503, drops the connection before handling 2 % of them (nothing written) and
+ * after committing another 2 % → every change applied, the convergence check passes, a fresh plan is
+ * empty, no identity exists twice, exit code 0. A dropped create is looked up, then sent again.
  *
  * The desired state is the example repository (88 changes on the demo seed: definitions, depots,
  * customers, the 30 demo assets' updates and rental syncs, contract custom fields) plus generated
@@ -34,7 +35,7 @@ import { EXAMPLES } from './helpers.js';
 const SCALE = Number(process.env.FAULT_TEST_SCALE ?? 1);
 const DEPOTS = Math.round(350 * SCALE);
 const CUSTOMERS = Math.round(560 * SCALE);
-const FAULTS = 'writes:429=0.1,503=0.05,commit-drop=0.02';
+const FAULTS = 'writes:429=0.1,503=0.05,drop=0.02,commit-drop=0.02';
 /**
  * Attempts per request. With 6 (the default) a write fails for good with probability ≈ 0.167^6 ≈ 2e-5
  * (429, 503 and, for idempotent writes, a dropped response all spend an attempt), which over ~2,900
@@ -119,7 +120,7 @@ afterAll(async () => {
 });
 
 describe('apply under injected faults', () => {
-  it(`10 % 429, 5 % 503, 2 % commit-then-drop on writes over a ${88 + 4 + DEPOTS + CUSTOMERS}-change apply: converged, no duplicates, exit 0`, async () => {
+  it(`10 % 429, 5 % 503, 2 % dropped, 2 % commit-then-drop on writes over a ${88 + 4 + DEPOTS + CUSTOMERS}-change apply: converged, no duplicates, exit 0`, async () => {
     const started = performance.now();
     sandbox = await start();
     const clock = new InstantClock();
@@ -143,10 +144,12 @@ describe('apply under injected faults', () => {
 
     const injected = { ...sandbox.faults.injected };
     const log = sandbox.requestLog;
-    const droppedCreates = log.count((e) => e.fault === 'commit-drop' && e.method === 'POST' && /\.(create|createContact)$/.test(e.route ?? ''));
+    const isCreate = (route: string | undefined) => /\.(create|createContact)$/.test(route ?? '');
+    const droppedCreates = log.count((e) => e.fault === 'commit-drop' && e.method === 'POST' && isCreate(e.route));
+    const unsentCreates = log.count((e) => e.fault === 'drop' && e.method === 'POST' && isCreate(e.route));
     console.log(
       `[faults] ${planned.changes.length} changes, ${writesPlanned} planned write requests; injected ${JSON.stringify(injected)} ` +
-        `(${droppedCreates} of the commit-drops on creates); apply: ${report.requests} requests, ${report.retries} retries, ` +
+        `(on creates: ${droppedCreates} commit-drops, ${unsentCreates} drops); apply: ${report.requests} requests, ${report.retries} retries, ` +
         `${report.rateLimited} × 429, ${Math.round(applyMs)} ms wall (virtual waits ${Math.round(clock.slept / 1000)} s); ` +
         `test ${Math.round(performance.now() - started)} ms`,
     );
@@ -159,7 +162,9 @@ describe('apply under injected faults', () => {
     expect(injected['429']).toBeGreaterThan(200);
     expect(injected['503']).toBeGreaterThan(100);
     expect(injected['commit-drop']).toBeGreaterThan(30);
+    expect(injected.drop).toBeGreaterThan(30);
     expect(droppedCreates).toBeGreaterThan(10);
+    expect(unsentCreates).toBeGreaterThan(10);
 
     expect((await plan()).plan.changes).toEqual([]);
     const store = sandbox.store;
