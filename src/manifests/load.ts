@@ -77,8 +77,9 @@ export async function loadManifests(patterns: string[], options: LoadOptions): P
     const bytes = await readFile(file);
     hashes.set(file, createHash('sha256').update(bytes).digest('hex'));
     const parsed = parseYaml(bytes.toString('utf8'), shown, limits);
-    documents.push(...parsed.documents);
-    diagnostics.push(...parsed.diagnostics);
+    // One element at a time: spreading a file's 125,000 documents into push() overflows the stack.
+    for (const document of parsed.documents) documents.push(document);
+    for (const diagnostic of parsed.diagnostics) diagnostics.push(diagnostic);
   }
   return { documents, diagnostics, files, hashes };
 }

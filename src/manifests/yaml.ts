@@ -114,7 +114,7 @@ function parseCareful(source: SourceFile, limits: YamlLimits): ParseResult {
       },
     });
     if (problems.length > 0) {
-      diagnostics.push(...problems);
+      for (const problem of problems) diagnostics.push(problem);
       return;
     }
     try {
