@@ -73,8 +73,15 @@ const isEmpty = (data: unknown) => data === null || data === undefined;
  */
 const BEYOND_PLAIN_DATA = /(^|[\s[{,])[&*!][^\s,\]}]/m;
 
+/**
+ * What may read as a number that is not finite: `.nan`, `.inf`, `-.inf`, or digits that overflow a double
+ * (`1e400`, hundreds of digits). js-yaml turns `1e400` into a string and `.nan` into NaN, which JSON
+ * writes as null (a cleared value); the careful path refuses them with a position. False alarms cost speed.
+ */
+const MAYBE_NOT_FINITE = /(?:^|[\s[{,])[-+]?\.(?:nan|inf)[ \t]*(?:$|[,\]}#\r])|\d[eE][-+]?\d{3}|[0-9a-fA-F]{250}/im;
+
 function parseFast(source: SourceFile): ParsedDocument[] | undefined {
-  if (BEYOND_PLAIN_DATA.test(source.text)) return undefined;
+  if (BEYOND_PLAIN_DATA.test(source.text) || MAYBE_NOT_FINITE.test(source.text)) return undefined;
   try {
     const all = jsYaml.loadAll(source.text, undefined, { schema: jsYaml.CORE_SCHEMA, filename: source.file });
     return all.filter((data) => !isEmpty(data)).map((data, index) => ({ file: source.file, index, data, source }));
@@ -96,6 +103,18 @@ function syntaxTree(source: SourceFile): SyntaxTree {
   return source.tree;
 }
 
+/**
+ * Why a number scalar cannot be used, if it cannot: JSON (what the API takes) has no NaN or infinity —
+ * they would be sent as null and clear the field — and `1e400` only becomes infinity by overflowing.
+ */
+function notFinite(value: unknown, written: string): string | undefined {
+  if (typeof value !== 'number' || Number.isFinite(value)) return undefined;
+  if (Number.isNaN(value)) return `${written} (not a number) is not allowed: a number in a manifest must be finite`;
+  if (/^[-+]?\.inf$/i.test(written)) return `${written} (infinity) is not allowed: a number in a manifest must be finite`;
+  const shown = written.length > 40 ? `${written.slice(0, 39)}…` : written;
+  return `number ${shown} is out of range: it must lie between -${Number.MAX_VALUE} and ${Number.MAX_VALUE}`;
+}
+
 function parseCareful(source: SourceFile, limits: YamlLimits): ParseResult {
   const { lineCounter, documents: trees } = syntaxTree(source);
   const { file, text } = source;
@@ -109,8 +128,12 @@ function parseCareful(source: SourceFile, limits: YamlLimits): ParseResult {
         : at(e.pos[0], `YAML syntax error: ${e.message}`, 'yaml_syntax'),
     );
     visit(doc, {
+      // One visitor for every node: a `Scalar` visitor would take scalars away from this one.
       Node(_key, node) {
-        if (node.tag) problems.push(at(node.range?.[0] ?? 0, `YAML tag ${node.tag} is not allowed: manifests are plain data`, 'yaml_tag'));
+        const start = node.range?.[0] ?? 0;
+        if (node.tag) problems.push(at(start, `YAML tag ${node.tag} is not allowed: manifests are plain data`, 'yaml_tag'));
+        const problem = isScalar(node) ? notFinite(node.value, node.source ?? text.slice(start, node.range?.[1] ?? start)) : undefined;
+        if (problem) problems.push(at(start, problem, 'yaml_number'));
       },
     });
     if (problems.length > 0) {

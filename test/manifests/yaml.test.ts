@@ -60,4 +60,20 @@ describe('safety', () => {
     expect(parseYaml('a: 1\na: 2\n', 'd.yaml').diagnostics[0]?.message).toBe('duplicate key "a" in the same mapping');
     expect(parseYaml('a: 1\n', 'l.yaml', { maxFileBytes: 3, maxAliasCount: 10 }).diagnostics[0]?.code).toBe('file_too_large');
   });
+
+  it('refuses numbers that are not finite (JSON would send them as null), wherever they are written', () => {
+    const text = 'a: .nan\nb: [1, -.Inf]\nc: {d: 1e400}\ne: 1' + '0'.repeat(400) + '\n';
+    const lines = (t: string) => parseYaml(t, 'n.yaml').diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`);
+    const range = 'is out of range: it must lie between -1.7976931348623157e+308 and 1.7976931348623157e+308';
+    expect(lines(text)).toEqual([
+      '1:4 yaml_number .nan (not a number) is not allowed: a number in a manifest must be finite',
+      '2:8 yaml_number -.Inf (infinity) is not allowed: a number in a manifest must be finite',
+      `3:8 yaml_number number 1e400 ${range}`,
+      `4:4 yaml_number number 1${'0'.repeat(38)}… ${range}`,
+    ]);
+    expect(parseYamlCarefully(text, 'n.yaml').diagnostics).toEqual(parseYaml(text, 'n.yaml').diagnostics);
+    // Quoted, they are strings; in longer words, not numbers at all.
+    const fine = 'a: ".nan"\nb: \'1e400\'\nc: x@y.info\nd: 1e308\n';
+    expect(parseYaml(fine, 'f.yaml')).toMatchObject({ diagnostics: [], documents: [{ data: { a: '.nan', b: '1e400', c: 'x@y.info', d: 1e308 } }] });
+  });
 });
