@@ -11,6 +11,7 @@
  * Safety: a size limit per file, duplicate keys refused, alias expansion limited (billion laughs),
  * and no tags at all — a manifest is plain data, so `!include`, `!!binary`, `!!js/...` are errors.
  */
+import { isUtf8 } from 'node:buffer';
 import jsYaml from 'js-yaml';
 import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
@@ -62,6 +63,52 @@ export function fileTooLarge(file: string, size: number, limits: YamlLimits): Di
     code: 'file_too_large',
     severity: 'error',
     message: `file is ${mib(size)}, larger than the ${mib(limits.maxFileBytes)} limit; split it into several files`,
+  };
+}
+
+/**
+ * Where the first ill-formed UTF-8 sequence starts (overlong forms, surrogates and code points above
+ * U+10FFFF included), or -1. Only called once `isUtf8` has said there is one.
+ */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i += 1;
+      continue;
+    }
+    const trailing = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (trailing === 0) return i;
+    // The second byte's range excludes overlong forms (E0, F0), surrogates (ED) and > U+10FFFF (F4).
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    const second = bytes[i + 1];
+    if (second === undefined || second < low || second > high) return i;
+    for (let k = 2; k <= trailing; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += trailing + 1;
+  }
+  return -1;
+}
+
+/**
+ * A file's bytes as text, or an error at the first byte that is not UTF-8. Decoding would silently put
+ * U+FFFD in its place, and tug would write that to Trackunit.
+ */
+export function decodeManifest(bytes: Buffer, file: string): { text: string } | { diagnostic: Diagnostic } {
+  if (isUtf8(bytes)) return { text: bytes.toString('utf8') };
+  const offset = firstInvalidUtf8(bytes);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
+    line += 1;
+    lineStart = i + 1;
+  }
+  // Columns count UTF-16 units, as the LineCounter behind every other diagnostic does.
+  const col = bytes.subarray(lineStart, offset).toString('utf8').length + 1;
+  const hex = `0x${bytes[offset]!.toString(16).toUpperCase().padStart(2, '0')}`;
+  return {
+    diagnostic: { file, line, col, code: 'invalid_utf8', severity: 'error', message: `byte ${hex} is not valid UTF-8 (byte offset ${offset}); save the file as UTF-8` },
   };
 }
 

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseYaml, parseYamlCarefully, positionOf } from '../../src/manifests/yaml.js';
+import { decodeManifest, parseYaml, parseYamlCarefully, positionOf } from '../../src/manifests/yaml.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples/manifests');
 const BROKEN = join(import.meta.dirname, 'broken');
@@ -75,5 +75,26 @@ describe('safety', () => {
     // Quoted, they are strings; in longer words, not numbers at all.
     const fine = 'a: ".nan"\nb: \'1e400\'\nc: x@y.info\nd: 1e308\n';
     expect(parseYaml(fine, 'f.yaml')).toMatchObject({ diagnostics: [], documents: [{ data: { a: '.nan', b: '1e400', c: 'x@y.info', d: 1e308 } }] });
+  });
+});
+
+describe('UTF-8', () => {
+  const where = (bytes: number[]) => {
+    const decoded = decodeManifest(Buffer.from(bytes), 'u.yaml');
+    return 'diagnostic' in decoded ? `${decoded.diagnostic.line}:${decoded.diagnostic.col} ${decoded.diagnostic.message}` : decoded.text;
+  };
+  const ascii = (s: string) => [...Buffer.from(s)];
+
+  it('decodes valid UTF-8, emoji and all', () => {
+    expect(where([...ascii('a: '), 0xf0, 0x9f, 0x9a, 0x9c, 0x0a])).toBe('a: \u{1F69C}\n');
+  });
+
+  it('points at the first byte of the first ill-formed sequence, in UTF-16 columns like every position', () => {
+    expect(where([0xff, 0x0a])).toBe('1:1 byte 0xFF is not valid UTF-8 (byte offset 0); save the file as UTF-8');
+    // 🚜 is two UTF-16 units; the overlong C0 80 starts at column 6 of line 2.
+    expect(where([...ascii('x\na: '), 0xf0, 0x9f, 0x9a, 0x9c, 0xc0, 0x80])).toBe('2:6 byte 0xC0 is not valid UTF-8 (byte offset 9); save the file as UTF-8');
+    expect(where([...ascii('a: '), 0xed, 0xa0, 0x80])).toBe('1:4 byte 0xED is not valid UTF-8 (byte offset 3); save the file as UTF-8'); // a surrogate
+    expect(where([...ascii('a: \nb: '), 0xe2, 0x82])).toBe('2:4 byte 0xE2 is not valid UTF-8 (byte offset 7); save the file as UTF-8'); // cut short
+    expect(where([...ascii('a: '), 0xf4, 0x90, 0x80, 0x80])).toBe('1:4 byte 0xF4 is not valid UTF-8 (byte offset 3); save the file as UTF-8'); // above U+10FFFF
   });
 });
