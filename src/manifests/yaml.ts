@@ -13,7 +13,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import jsYaml from 'js-yaml';
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { CST, Composer, LineCounter, Parser, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 
 export interface YamlLimits {
@@ -24,6 +24,12 @@ export interface YamlLimits {
 }
 
 export const DEFAULT_YAML_LIMITS: YamlLimits = { maxFileBytes: 10 * 1024 * 1024, maxAliasCount: 100 };
+
+/**
+ * Mappings and lists inside each other, at most (the deepest real manifest, a depot's polygon, has 5).
+ * Both parsers recurse per level: far deeper input (a few thousand `[`) overflows the stack.
+ */
+export const MAX_NESTING_DEPTH = 64;
 
 export type PathSegment = string | number;
 
@@ -38,6 +44,8 @@ interface SyntaxTree {
   lineCounter: LineCounter;
   /** The non-empty documents, in order (aligned with ParsedDocument.index). */
   documents: Document.Parsed[];
+  /** Where each document nested deeper than MAX_NESTING_DEPTH starts its first level too many (not composed). */
+  tooDeep: number[];
 }
 
 /** One YAML document with where it came from; `data` is its plain JS value. */
@@ -130,22 +138,50 @@ const MAYBE_NOT_FINITE = /(?:^|[\s[{,])[-+]?\.(?:nan|inf)[ \t]*(?:$|[,\]}#\r])|\
 function parseFast(source: SourceFile): ParsedDocument[] | undefined {
   if (BEYOND_PLAIN_DATA.test(source.text) || MAYBE_NOT_FINITE.test(source.text)) return undefined;
   try {
-    const all = jsYaml.loadAll(source.text, undefined, { schema: jsYaml.CORE_SCHEMA, filename: source.file });
+    // js-yaml counts scalars as a level too, so it stops at or before our limit: the careful path decides.
+    // (js-yaml 4.3 has maxDepth; its type definitions do not yet.)
+    const options: jsYaml.LoadOptions & { maxDepth: number } = { schema: jsYaml.CORE_SCHEMA, filename: source.file, maxDepth: MAX_NESTING_DEPTH };
+    const all = jsYaml.loadAll(source.text, undefined, options);
     return all.filter((data) => !isEmpty(data)).map((data, index) => ({ file: source.file, index, data, source }));
   } catch {
     return undefined; // syntax errors, duplicate keys: the careful path reports them precisely
   }
 }
 
-/** The `yaml` package's syntax tree of a file (built once, on demand). */
+/**
+ * Where a collection nested deeper than MAX_NESTING_DEPTH starts in a document's concrete syntax tree,
+ * if one does. Walked with a stack, not recursion: the point is not to overflow on such input.
+ */
+function tooDeepAt(document: CST.Document): number | undefined {
+  const stack: Array<{ token: CST.Token | undefined; depth: number }> = [{ token: document.value, depth: 0 }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { token, depth } = next;
+    if (token?.type !== 'block-map' && token?.type !== 'block-seq' && token?.type !== 'flow-collection') continue;
+    if (depth === MAX_NESTING_DEPTH) return token.type === 'flow-collection' ? token.start.offset : token.offset;
+    for (const item of token.items) stack.push({ token: item.key ?? undefined, depth: depth + 1 }, { token: item.value, depth: depth + 1 });
+  }
+  return undefined;
+}
+
+/**
+ * The `yaml` package's syntax tree of a file (built once, on demand). Documents nested too deeply are
+ * not composed (composing recurses per level); they are left empty and their position kept in tooDeep.
+ */
 function syntaxTree(source: SourceFile): SyntaxTree {
   if (!source.tree) {
     const lineCounter = new LineCounter();
-    const docs = parseAllDocuments(source.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    const list = Array.isArray(docs) ? docs : [docs];
+    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(source.text));
+    const tooDeep: number[] = [];
+    for (const token of tokens) {
+      const at = token.type === 'document' ? tooDeepAt(token) : undefined;
+      if (at === undefined || token.type !== 'document') continue;
+      tooDeep.push(at);
+      delete token.value;
+    }
+    const docs = Array.from(new Composer({ uniqueKeys: true, prettyErrors: false }).compose(tokens));
     // Emptiness from the tree itself (never toJS here: that would expand aliases without a limit).
     const empty = (d: Document.Parsed) => d.errors.length === 0 && (d.contents === null || (isScalar(d.contents) && d.contents.value === null));
-    source.tree = { lineCounter, documents: list.filter((d) => !empty(d)) };
+    source.tree = { lineCounter, documents: docs.filter((d) => !empty(d)), tooDeep };
   }
   return source.tree;
 }
@@ -163,11 +199,11 @@ function notFinite(value: unknown, written: string): string | undefined {
 }
 
 function parseCareful(source: SourceFile, limits: YamlLimits): ParseResult {
-  const { lineCounter, documents: trees } = syntaxTree(source);
+  const { lineCounter, documents: trees, tooDeep } = syntaxTree(source);
   const { file, text } = source;
   const at = (offset: number, message: string, code: string): Diagnostic => ({ file, ...lineCounter.linePos(offset), message, code, severity: 'error' });
   const documents: ParsedDocument[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = tooDeep.map((offset) => at(offset, `nesting deeper than ${MAX_NESTING_DEPTH} levels of mappings and lists`, 'yaml_nesting'));
   trees.forEach((doc, index) => {
     const problems = doc.errors.map((e) =>
       e.code === 'DUPLICATE_KEY'

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeManifest, parseYaml, parseYamlCarefully, positionOf } from '../../src/manifests/yaml.js';
+import { MAX_NESTING_DEPTH, decodeManifest, parseYaml, parseYamlCarefully, positionOf } from '../../src/manifests/yaml.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples/manifests');
 const BROKEN = join(import.meta.dirname, 'broken');
@@ -75,6 +75,33 @@ describe('safety', () => {
     // Quoted, they are strings; in longer words, not numbers at all.
     const fine = 'a: ".nan"\nb: \'1e400\'\nc: x@y.info\nd: 1e308\n';
     expect(parseYaml(fine, 'f.yaml')).toMatchObject({ diagnostics: [], documents: [{ data: { a: '.nan', b: '1e400', c: 'x@y.info', d: 1e308 } }] });
+  });
+});
+
+describe('nesting', () => {
+  const both = (text: string) => {
+    const fast = parseYaml(text, 'n.yaml');
+    const careful = parseYamlCarefully(text, 'n.yaml');
+    expect(careful.diagnostics).toEqual(fast.diagnostics);
+    expect(careful.documents.map((d) => d.data)).toEqual(fast.documents.map((d) => d.data));
+    return { data: fast.documents.map((d) => d.data), lines: fast.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`) };
+  };
+  // The top-level mapping is level 1, so `levels` brackets after `a: ` reach level levels + 1.
+  const flow = (levels: number, leaf: string) => `a: ${'['.repeat(levels)}${leaf}${']'.repeat(levels)}\n---\nb: 2\n`;
+
+  it(`accepts ${MAX_NESTING_DEPTH} levels and refuses one more, at the level too many, on both paths`, () => {
+    expect(MAX_NESTING_DEPTH).toBe(64);
+    for (const leaf of ['x', '']) {
+      expect(both(flow(63, leaf)).lines).toEqual([]);
+      expect(both(flow(64, leaf))).toEqual({ data: [{ b: 2 }], lines: ['1:67 nesting deeper than 64 levels of mappings and lists'] });
+    }
+  });
+
+  it('refuses far deeper input with a position instead of overflowing the stack', () => {
+    expect(both(flow(20_000, '')).lines).toEqual(['1:67 nesting deeper than 64 levels of mappings and lists']);
+    expect(both(`${'- '.repeat(100)}x\n`).lines).toEqual(['1:129 nesting deeper than 64 levels of mappings and lists']);
+    const block = Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k:\n`).join('');
+    expect(both(block).lines).toEqual(['65:65 nesting deeper than 64 levels of mappings and lists']);
   });
 });
 
