@@ -133,7 +133,7 @@ const BEYOND_PLAIN_DATA = /(^|[\s[{,])[&*!][^\s,\]}]/m;
  * (`1e400`, hundreds of digits). js-yaml turns `1e400` into a string and `.nan` into NaN, which JSON
  * writes as null (a cleared value); the careful path refuses them with a position. False alarms cost speed.
  */
-const MAYBE_NOT_FINITE = /(?:^|[\s[{,])[-+]?\.(?:nan|inf)[ \t]*(?:$|[,\]}#\r])|\d[eE][-+]?\d{3}|[0-9a-fA-F]{250}/im;
+const MAYBE_NOT_FINITE = /(?:^|[\s[{,])[-+]?\.(?:nan|inf)[ \t]*(?:$|[,\]}#\r])|\d[eE][-+]?\d{3}|(?<![0-9a-fA-F])[0-9a-fA-F]{250}/im;
 
 function parseFast(source: SourceFile): ParsedDocument[] | undefined {
   if (BEYOND_PLAIN_DATA.test(source.text) || MAYBE_NOT_FINITE.test(source.text)) return undefined;
