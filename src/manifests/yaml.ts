@@ -8,8 +8,9 @@
  * needed (a diagnostic) or when a file uses anything beyond plain data (anchors, aliases, tags) or fails
  * to parse. That keeps validating 50,000 documents within seconds and hundreds of megabytes.
  *
- * Safety: a size limit per file, duplicate keys refused, alias expansion limited (billion laughs),
- * and no tags at all — a manifest is plain data, so `!include`, `!!binary`, `!!js/...` are errors.
+ * Safety: a size limit per file, UTF-8 only, duplicate keys refused, alias expansion limited (billion
+ * laughs), nesting limited (MAX_NESTING_DEPTH), only finite numbers, and no tags at all — a manifest is
+ * plain data, so `!include`, `!!binary`, `!!js/...` are errors.
  */
 import { isUtf8 } from 'node:buffer';
 import jsYaml from 'js-yaml';
