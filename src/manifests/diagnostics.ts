@@ -4,6 +4,7 @@
  */
 
 import { compareText } from '../core/canonical.js';
+import { printable } from '../render/plan-text.js';
 
 export interface Diagnostic {
   /** Path as given or relative to the working directory. */
@@ -23,15 +24,23 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return compareText(a.file, b.file) || a.line - b.line || a.col - b.col || compareText(a.message, b.message);
 }
 
+/**
+ * One line per diagnostic, control characters shown as escapes (as `tug plan` shows them): a key, value
+ * or file name holding a newline or ESC must neither forge another diagnostic nor drive the terminal.
+ */
 export function formatText(d: Diagnostic): string {
   const where = `${d.file}:${d.line}:${d.col}`;
   const warn = d.severity === 'warning' ? 'warning: ' : '';
-  return d.subject ? `${where}  ${d.subject}  ${warn}${d.message}` : `${where}  ${warn}${d.message}`;
+  return printable(d.subject ? `${where}  ${d.subject}  ${warn}${d.message}` : `${where}  ${warn}${d.message}`);
 }
 
-/** GitHub Actions workflow command: an annotation on the pull request's diff. */
+/**
+ * GitHub Actions workflow command: an annotation on the pull request's diff. Control characters are
+ * shown as escapes first (as in text), so the log stays one line per annotation and uncoloured.
+ */
 export function formatGithub(d: Diagnostic): string {
-  const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  // No CR or LF is left after printable() to encode as %0D / %0A; only % itself needs it.
+  const escapeData = (s: string) => printable(s).replace(/%/g, '%25');
   const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const message = d.subject ? `${d.subject}: ${d.message}` : d.message;
   return `::${d.severity === 'warning' ? 'warning' : 'error'} file=${escapeProperty(d.file)},line=${d.line},col=${d.col}::${escapeData(message)}`;

@@ -8,7 +8,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ManifestError } from '../errors.js';
 import type { Diagnostic } from './diagnostics.js';
-import { DEFAULT_YAML_LIMITS, fileTooLarge, parseYaml, type ParsedDocument, type YamlLimits } from './yaml.js';
+import { DEFAULT_YAML_LIMITS, decodeManifest, fileTooLarge, parseYaml, type ParsedDocument, type YamlLimits } from './yaml.js';
 
 export interface LoadOptions {
   /** Directory that relative patterns are resolved against (the tug.yaml directory). */
@@ -76,9 +76,15 @@ export async function loadManifests(patterns: string[], options: LoadOptions): P
     }
     const bytes = await readFile(file);
     hashes.set(file, createHash('sha256').update(bytes).digest('hex'));
-    const parsed = parseYaml(bytes.toString('utf8'), shown, limits);
-    documents.push(...parsed.documents);
-    diagnostics.push(...parsed.diagnostics);
+    const decoded = decodeManifest(bytes, shown);
+    if ('diagnostic' in decoded) {
+      diagnostics.push(decoded.diagnostic);
+      continue;
+    }
+    const parsed = parseYaml(decoded.text, shown, limits);
+    // One element at a time: spreading a file's 125,000 documents into push() overflows the stack.
+    for (const document of parsed.documents) documents.push(document);
+    for (const diagnostic of parsed.diagnostics) diagnostics.push(diagnostic);
   }
   return { documents, diagnostics, files, hashes };
 }

@@ -50,13 +50,14 @@ export function validateDocuments(parsedDocuments: ParsedDocument[]): Validation
     const subject = identity === undefined ? kind : `${kind}/${identity}`;
     const problems = schemaDiagnostics(parsed, KINDS[kind].schemaFile, subject);
     if (problems.length > 0 || identity === undefined) {
-      diagnostics.push(...problems);
+      for (const problem of problems) diagnostics.push(problem);
       if (typeof identity === 'string') invalid.add(subject);
       continue;
     }
     documents.push({ parsed, manifest, subject, identity });
   }
-  diagnostics.push(...runChecks(documents, { invalid }));
+  // Never spread: checks over 200,000 documents can return more diagnostics than push() takes arguments.
+  for (const diagnostic of runChecks(documents, { invalid })) diagnostics.push(diagnostic);
   diagnostics.sort(compareDiagnostics);
   return { documents, diagnostics };
 }

@@ -59,6 +59,21 @@ describe('tug validate', () => {
     expect(stderr).toMatch(/tug\.yaml:2:\d+ {2}"Depots" is not one of CustomFieldDefinition, Depot, Customer, Asset, Contract \(did you mean "Depot"\?\)/);
   });
 
+  it('shows control characters in identities, keys and values as escapes in text and github output', async () => {
+    // A key holding a CR and a forged diagnostic; an identity holding a LF and ESC sequences (clear screen, red).
+    const evil = 'kind: Customer\nexternalReference: "C-1\\e[2J\\n\\e[31m"\nname: N\n"nmae\\rm/x.yaml:1:1  Depot/x  forged": 1\n';
+    const dir = repo({ 'm/evil.yaml': evil });
+    const text = await tug(['validate', 'm'], dir);
+    expect(text.code).toBe(1);
+    expect(text.stdout.split('\n')).toEqual([
+      `${join('m', 'evil.yaml')}:4:1  Customer/C-1\\u001b[2J\\n\\u001b[31m  unknown field "nmae\\rm/x.yaml:1:1  Depot/x  forged"`,
+      '1 document in 1 file: 1 error, 0 warnings',
+      '',
+    ]);
+    const github = await tug(['validate', 'm', '--format', 'github'], dir);
+    expect(github.stdout).toBe(`::error file=${join('m', 'evil.yaml')},line=4,col=1::Customer/C-1\\u001b[2J\\n\\u001b[31m: unknown field "nmae\\rm/x.yaml:1:1  Depot/x  forged"\n`);
+  });
+
   it('a path that does not exist is an error naming it', async () => {
     const dir = repo({});
     const { code, stderr } = await tug(['validate', 'nowhere.yaml'], dir);
