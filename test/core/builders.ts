@@ -57,7 +57,7 @@ export function liveCustomer(over: Partial<Customer> & Pick<Customer, 'id' | 'na
 }
 
 export function liveAsset(over: Partial<Asset> & Pick<Asset, 'id'>): Asset {
-  return { name: `Asset ${over.id}`, type: 'MACHINE', brand: null, model: null, serialNumber: null, productionYear: null, externalReference: null, telematicsDevices: [], ownerAccountId: 'acc', rentalStatus: null, owningDepotId: null, ...over };
+  return { name: `Asset ${over.id}`, assetType: 'MACHINE', type: null, brand: null, model: null, serialNumber: null, productionYear: null, externalReference: null, telematicsDevices: [], ownerAccountId: 'acc', rentalStatus: null, owningDepotId: null, ...over };
 }
 
 export function liveContract(over: Partial<Contract> & Pick<Contract, 'id' | 'externalReference'>): Contract {

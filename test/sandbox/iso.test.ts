@@ -157,7 +157,7 @@ describe('ISO 15143-3 export: shapes, formats, single element, access (demo seed
 
   it('omits elements without telemetry: no hour meter, no PIN, no engine/fuel for a tool', async () => {
     const noHours = findAsset(sandbox, (a) => a.telemetry.operatingHours === null);
-    const noPin = findAsset(sandbox, (a) => a.telemetry.pin === null && a.type === 'TOOL');
+    const noPin = findAsset(sandbox, (a) => a.telemetry.pin === null && a.assetType === 'TOOL');
     const list = await fleet('?addExtendedData=true');
     const hourless = byName(list, noHours.name);
     expect(hourless).not.toHaveProperty('CumulativeOperatingHours');

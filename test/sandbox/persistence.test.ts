@@ -35,6 +35,18 @@ describe('persistence (--data)', () => {
     }
   });
 
+  it('reads an asset saved before assetType existed: its category was in type', () => {
+    const store = new Store('old');
+    seedStore(store, { kind: 'demo' });
+    const snapshot = JSON.parse(JSON.stringify(store.toSnapshot()));
+    for (const asset of snapshot.assets) {
+      asset.type = asset.assetType;
+      delete asset.assetType;
+    }
+    const [first] = [...Store.fromSnapshot(snapshot).assets.values()];
+    expect(first).toMatchObject({ assetType: 'MACHINE', type: null });
+  });
+
   it('saves changes while running (debounced), not only on close', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tug-sandbox-'));
     const dataFile = join(dir, 'account.json');
