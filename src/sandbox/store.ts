@@ -191,6 +191,13 @@ function upgradeAsset(asset: AssetRecord): AssetRecord {
   return { ...asset, assetType: asset.type ?? 'OTHER', type: null };
 }
 
+/** Snapshots written before the contract status followed the 2025 diagram called it `status`. */
+function upgradeContract(contract: ContractRecord): ContractRecord {
+  if ('contractStatus' in contract) return contract;
+  const { status, ...rest } = contract as ContractRecord & { status?: string | null };
+  return { ...rest, contractStatus: status ?? null };
+}
+
 export interface RentalRate {
   currency: string;
   unitPrice: number;
@@ -200,7 +207,8 @@ export interface RentalRate {
 export interface ContractRecord {
   id: string;
   externalReference: string;
-  status: string | null;
+  /** The 2025 rental model diagram's name (evidence/new-rental-model.png). */
+  contractStatus: string | null;
   startDate: string | null;
   endDate: string | null;
   customerId: string;
@@ -343,7 +351,7 @@ export class Store {
     fill(store.definitions, snapshot.definitions);
     fill(store.values, snapshot.values);
     fill(store.assets, snapshot.assets?.map(upgradeAsset));
-    fill(store.contracts, snapshot.contracts);
+    fill(store.contracts, snapshot.contracts?.map(upgradeContract));
     fill(store.contractItems, snapshot.contractItems);
     fill(store.pendingSyncs, snapshot.pendingSyncs);
     return store;

@@ -61,7 +61,7 @@ export function liveAsset(over: Partial<Asset> & Pick<Asset, 'id'>): Asset {
 }
 
 export function liveContract(over: Partial<Contract> & Pick<Contract, 'id' | 'externalReference'>): Contract {
-  return { status: 'OPEN', startDate: null, endDate: null, customerId: 'cust-1', hiringDepotId: null, ...over };
+  return { contractStatus: 'OPEN', startDate: null, endDate: null, customerId: 'cust-1', hiringDepotId: null, ...over };
 }
 
 export function liveContact(over: Partial<CustomerContact> & Pick<CustomerContact, 'id' | 'customerId' | 'name'>): CustomerContact {
