@@ -15,7 +15,7 @@
  * [assumed, no public evidence at all] `GET /contracts` and `GET /contracts/{id}`: nothing public shows a
  * contract list (the OpenAPI page's contract-items read needs a contractId and offers no cross-contract
  * list). Everything that depends on them is isolated here (`listContracts`, `getContract`,
- * `findContractByExternalReference`) and `rentalProbe`. The schemas
+ * `findContractByExternalReference`) and `tug doctor` says so (`rentalProbe.unverified`). The schemas
  * state what the client relies on and `tug doctor` checks them.
  */
 import type { TrackunitClient } from '../client.js';
@@ -246,8 +246,8 @@ export function rentalApi(client: TrackunitClient) {
 
 /**
  * `tug doctor`: one harmless read and the shape it must have. The documented read (contract items)
- * needs a contract id, so the probe lists contracts — an [assumed] endpoint: a 404 here on the real
- * service means the path is wrong, not that the entitlement is missing.
+ * needs a contract id, so the probe lists contracts — an endpoint nothing public shows: a 404 here on
+ * the real service means the endpoint is missing, not that the entitlement is.
  */
 export const rentalProbe: EndpointProbe = {
   api: 'Rental',
@@ -255,4 +255,9 @@ export const rentalProbe: EndpointProbe = {
   entitlement: 'IrisX with the Rental API',
   read: async (client) => (await client.request({ family: 'rental', method: 'GET', path: CONTRACTS_PATH, query: { size: 5 } })).body,
   schema: s.page(contractSchema),
+  unverified: {
+    read: `GET ${CONTRACTS_PATH}`,
+    neededFor: 'to find live contracts and their ids (contract items are only read per contract id)',
+    without: 'tug cannot read live contracts or their items',
+  },
 };
