@@ -100,7 +100,7 @@ function buildFleet(store: Store): Record<string, Doc[]> {
     const depot = k % SIZES.depots;
     const rate = { currency: 'DKK', unitPrice: 500 + (j % 50) * 10, period: 'DAILY' };
     const contractId = store.newId();
-    store.contracts.set(contractId, { id: contractId, externalReference: ref, status: open ? 'OPEN' : 'COMPLETED', startDate: start, endDate: end, customerId: customer.id, hiringDepotId: depotIds[depot]!, createdAt: STAMP, updatedAt: STAMP });
+    store.contracts.set(contractId, { id: contractId, externalReference: ref, contractStatus: open ? 'OPEN' : 'COMPLETED', startDate: start, endDate: end, customerId: customer.id, hiringDepotId: depotIds[depot]!, createdAt: STAMP, updatedAt: STAMP });
     const itemId = store.newId();
     store.contractItems.set(itemId, { id: itemId, contractId, assetId: assets[k]!.id, externalReference: `${ref}-1`, onRentDate: start, offRentDate: end, rentalRate: rate, deliveryAddress: null, deliveryDate: null, pickupAddress: null, pickupDate: null, createdAt: STAMP, updatedAt: STAMP });
     docs.contracts!.push({

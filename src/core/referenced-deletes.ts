@@ -65,7 +65,7 @@ function assetLabel(asset: LiveState['assets'][number]): string {
   return asset.serialNumber ? `serialNumber=${asset.serialNumber}` : `assetId=${asset.id}`;
 }
 
-const contractLabel = (contract: LiveState['contracts'][number], field: string) => `contract ${contract.externalReference} (${contract.status ?? 'no status'}) as ${field}`;
+const contractLabel = (contract: LiveState['contracts'][number], field: string) => `contract ${contract.externalReference} (${contract.contractStatus ?? 'no status'}) as ${field}`;
 
 function depotReferences(siteId: string, live: LiveState, syncs: SyncIndex): Reference[] {
   const contracts = live.contracts

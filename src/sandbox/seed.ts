@@ -30,25 +30,26 @@ interface Model {
   brand: string;
   model: string;
   kind: string;
-  type: string;
+  /** The category (`assetType`). */
+  assetType: string;
   /** Serial-number style: PIN17 (17-char ISO PIN), DIGITS, DASHED. */
   serial: 'PIN17' | 'DIGITS' | 'DASHED';
   prefix: string;
 }
 
 const MODELS: Model[] = [
-  { brand: 'Wacker Neuson', model: 'EZ26', kind: 'Excavator', type: 'MACHINE', serial: 'PIN17', prefix: 'WNCE0506' },
-  { brand: 'JCB', model: '3CX', kind: 'Backhoe loader', type: 'MACHINE', serial: 'PIN17', prefix: 'JCB3CX4T' },
-  { brand: 'Volvo', model: 'EC220E', kind: 'Excavator', type: 'MACHINE', serial: 'PIN17', prefix: 'VCEC220E' },
-  { brand: 'Caterpillar', model: '320', kind: 'Excavator', type: 'MACHINE', serial: 'PIN17', prefix: 'CAT0320G' },
-  { brand: 'Bobcat', model: 'E19', kind: 'Mini excavator', type: 'MACHINE', serial: 'PIN17', prefix: 'B4SE1911' },
-  { brand: 'Manitou', model: 'MT 1440', kind: 'Telehandler', type: 'MACHINE', serial: 'PIN17', prefix: 'MAN14400' },
-  { brand: 'Genie', model: 'GS-1932', kind: 'Scissor lift', type: 'MACHINE', serial: 'DASHED', prefix: 'GS3213A' },
-  { brand: 'JLG', model: '450AJ', kind: 'Boom lift', type: 'MACHINE', serial: 'DIGITS', prefix: '03000' },
-  { brand: 'Atlas Copco', model: 'XAS 58', kind: 'Compressor', type: 'EQUIPMENT', serial: 'DASHED', prefix: 'AC-XAS' },
-  { brand: 'Hilti', model: 'TE 3000-AVR', kind: 'Breaker', type: 'TOOL', serial: 'DIGITS', prefix: '7710' },
-  { brand: 'Doosan', model: 'DX140W', kind: 'Wheeled excavator', type: 'MACHINE', serial: 'PIN17', prefix: 'DHKHEWD0' },
-  { brand: 'Kubota', model: 'KX019-4', kind: 'Mini excavator', type: 'MACHINE', serial: 'PIN17', prefix: 'KBCKX019' },
+  { brand: 'Wacker Neuson', model: 'EZ26', kind: 'Excavator', assetType: 'MACHINE', serial: 'PIN17', prefix: 'WNCE0506' },
+  { brand: 'JCB', model: '3CX', kind: 'Backhoe loader', assetType: 'MACHINE', serial: 'PIN17', prefix: 'JCB3CX4T' },
+  { brand: 'Volvo', model: 'EC220E', kind: 'Excavator', assetType: 'MACHINE', serial: 'PIN17', prefix: 'VCEC220E' },
+  { brand: 'Caterpillar', model: '320', kind: 'Excavator', assetType: 'MACHINE', serial: 'PIN17', prefix: 'CAT0320G' },
+  { brand: 'Bobcat', model: 'E19', kind: 'Mini excavator', assetType: 'MACHINE', serial: 'PIN17', prefix: 'B4SE1911' },
+  { brand: 'Manitou', model: 'MT 1440', kind: 'Telehandler', assetType: 'MACHINE', serial: 'PIN17', prefix: 'MAN14400' },
+  { brand: 'Genie', model: 'GS-1932', kind: 'Scissor lift', assetType: 'MACHINE', serial: 'DASHED', prefix: 'GS3213A' },
+  { brand: 'JLG', model: '450AJ', kind: 'Boom lift', assetType: 'MACHINE', serial: 'DIGITS', prefix: '03000' },
+  { brand: 'Atlas Copco', model: 'XAS 58', kind: 'Compressor', assetType: 'EQUIPMENT', serial: 'DASHED', prefix: 'AC-XAS' },
+  { brand: 'Hilti', model: 'TE 3000-AVR', kind: 'Breaker', assetType: 'TOOL', serial: 'DIGITS', prefix: '7710' },
+  { brand: 'Doosan', model: 'DX140W', kind: 'Wheeled excavator', assetType: 'MACHINE', serial: 'PIN17', prefix: 'DHKHEWD0' },
+  { brand: 'Kubota', model: 'KX019-4', kind: 'Mini excavator', assetType: 'MACHINE', serial: 'PIN17', prefix: 'KBCKX019' },
 ];
 
 /** Where the fleet roams: around three Danish cities (lat, lon). */
@@ -92,12 +93,15 @@ function telemetryFor(index: number, serial: string, model: Model, rng: () => nu
     },
     operatingHours: index % 19 === 4 ? null : { hour: hours, datetime: seen },
     idleHours: index % 2 === 0 ? { hour: Math.round(hours * 0.27 * 10) / 10, datetime: seen } : null,
-    fuelRemaining: model.type === 'MACHINE' ? { percent: Math.floor(rng() * 100), datetime: seen } : null,
-    engineRunning: model.type === 'TOOL' ? null : { running, datetime: seen },
+    fuelRemaining: model.assetType === 'MACHINE' ? { percent: Math.floor(rng() * 100), datetime: seen } : null,
+    engineRunning: model.assetType === 'TOOL' ? null : { running, datetime: seen },
     distance: index % 4 === 1 ? { odometerKm: Math.round(rng() * 5000 * 10) / 10, datetime: seen } : null,
     batteryPotential: index % 5 === 0 ? { volts: Math.round((12 + rng() * 1.5) * 10) / 10, datetime: seen } : null,
   };
 }
+
+/** The free-text `type`, in the documented example's style ("AWP/Scissor lift") for aerial work platforms. */
+const freeTextType = (model: Model): string => (model.kind.endsWith(' lift') ? `AWP/${model.kind}` : model.kind);
 
 function makeAsset(store: Store, index: number, rng: () => number, owned: boolean): AssetRecord {
   const model = MODELS[index % MODELS.length] as Model;
@@ -106,7 +110,8 @@ function makeAsset(store: Store, index: number, rng: () => number, owned: boolea
   return {
     id: store.newId(),
     name: `${model.kind} ${index + 1}`,
-    type: model.type,
+    assetType: model.assetType,
+    type: freeTextType(model),
     brand: model.brand,
     model: model.model,
     serialNumber: serial,
@@ -118,7 +123,8 @@ function makeAsset(store: Store, index: number, rng: () => number, owned: boolea
     rentalStatus: null,
     owningDepotId: null,
     telemetry: telemetryFor(index, serial, model, rng),
-    createdAt: stamp,
+    // Shared-in assets come without a creation time, as the documented example allows.
+    createdAt: owned ? stamp : null,
     updatedAt: stamp,
   };
 }

@@ -161,7 +161,10 @@ export interface Telemetry {
 export interface AssetRecord {
   id: string;
   name: string;
-  type: string;
+  /** The category: MACHINE, EQUIPMENT, TOOL, … (asset-list-example.v1beta1.json). */
+  assetType: string;
+  /** Free text such as "AWP/Scissor lift" (asset-list-example.v1beta1.json); null when unset. */
+  type: string | null;
   brand: string | null;
   model: string | null;
   serialNumber: string | null;
@@ -174,8 +177,25 @@ export interface AssetRecord {
   rentalStatus: string | null;
   owningDepotId: string | null;
   telemetry: Telemetry;
-  createdAt: string;
+  /** May be null (asset-list-example.v1beta1.json shows `createdAt: null`). */
+  createdAt: string | null;
   updatedAt: string;
+}
+
+/**
+ * Snapshots written before the Asset shape followed the documented example kept the category in
+ * `type` and had no `assetType`: read them as category + no free-text type.
+ */
+function upgradeAsset(asset: AssetRecord): AssetRecord {
+  if (typeof (asset as Partial<AssetRecord>).assetType === 'string') return asset;
+  return { ...asset, assetType: asset.type ?? 'OTHER', type: null };
+}
+
+/** Snapshots written before the contract status followed the 2025 diagram called it `status`. */
+function upgradeContract(contract: ContractRecord): ContractRecord {
+  if ('contractStatus' in contract) return contract;
+  const { status, ...rest } = contract as ContractRecord & { status?: string | null };
+  return { ...rest, contractStatus: status ?? null };
 }
 
 export interface RentalRate {
@@ -187,7 +207,8 @@ export interface RentalRate {
 export interface ContractRecord {
   id: string;
   externalReference: string;
-  status: string | null;
+  /** The 2025 rental model diagram's name (evidence/new-rental-model.png). */
+  contractStatus: string | null;
   startDate: string | null;
   endDate: string | null;
   customerId: string;
@@ -329,8 +350,8 @@ export class Store {
     store.customerAssets = snapshot.customerAssets ?? [];
     fill(store.definitions, snapshot.definitions);
     fill(store.values, snapshot.values);
-    fill(store.assets, snapshot.assets);
-    fill(store.contracts, snapshot.contracts);
+    fill(store.assets, snapshot.assets?.map(upgradeAsset));
+    fill(store.contracts, snapshot.contracts?.map(upgradeContract));
     fill(store.contractItems, snapshot.contractItems);
     fill(store.pendingSyncs, snapshot.pendingSyncs);
     return store;

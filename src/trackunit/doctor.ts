@@ -61,21 +61,30 @@ async function checkClock(client: TrackunitClient, now: () => number): Promise<C
   }
 }
 
+/** Said next to the result of a read no public Trackunit material shows. */
+function unverifiedNote(probe: EndpointProbe): string {
+  return probe.unverified ? `; ${probe.unverified.read} is not in any public Trackunit documentation — tug assumes it ${probe.unverified.neededFor}` : '';
+}
+
 async function runProbe(client: TrackunitClient, probe: EndpointProbe): Promise<CheckResult> {
   const name = `${probe.api} API`;
   try {
     const sample = await probe.read(client);
     const mismatches = shapeMismatches(probe.schema, sample);
-    if (mismatches.length === 0) return { name, status: 'ok', detail: 'entitled; response shape as expected' };
+    if (mismatches.length === 0) return { name, status: 'ok', detail: `entitled; response shape as expected${unverifiedNote(probe)}` };
     return {
       name,
       status: 'warn',
-      detail: `entitled, but ${mismatches.length} field${mismatches.length > 1 ? 's differ' : ' differs'} from what tug expects — please report them`,
+      detail: `entitled, but ${mismatches.length} field${mismatches.length > 1 ? 's differ' : ' differs'} from what tug expects — please report them${unverifiedNote(probe)}`,
       mismatches,
     };
   } catch (error) {
     if (error instanceof ApiError && error.status === 403) {
       return { name, status: 'fail', detail: `not entitled (403 ${error.apiCode ?? 'forbidden'}): needs ${probe.entitlement}, and for API keys the matching scope` };
+    }
+    if (error instanceof ApiError && error.status === 404 && probe.unverified) {
+      const { read, neededFor, without } = probe.unverified;
+      return { name, status: 'fail', detail: `${read} answered 404: this server lacks the endpoint tug assumes ${neededFor} (no public Trackunit documentation shows it), so ${without}` };
     }
     const message = error instanceof TugError ? error.message : String(error);
     return { name, status: 'fail', detail: message };

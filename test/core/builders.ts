@@ -57,11 +57,11 @@ export function liveCustomer(over: Partial<Customer> & Pick<Customer, 'id' | 'na
 }
 
 export function liveAsset(over: Partial<Asset> & Pick<Asset, 'id'>): Asset {
-  return { name: `Asset ${over.id}`, type: 'MACHINE', brand: null, model: null, serialNumber: null, productionYear: null, externalReference: null, telematicsDevices: [], ownerAccountId: 'acc', rentalStatus: null, owningDepotId: null, ...over };
+  return { name: `Asset ${over.id}`, assetType: 'MACHINE', type: null, brand: null, model: null, serialNumber: null, productionYear: null, externalReference: null, telematicsDevices: [], ownerAccountId: 'acc', rentalStatus: null, owningDepotId: null, ...over };
 }
 
 export function liveContract(over: Partial<Contract> & Pick<Contract, 'id' | 'externalReference'>): Contract {
-  return { status: 'OPEN', startDate: null, endDate: null, customerId: 'cust-1', hiringDepotId: null, ...over };
+  return { contractStatus: 'OPEN', startDate: null, endDate: null, customerId: 'cust-1', hiringDepotId: null, ...over };
 }
 
 export function liveContact(over: Partial<CustomerContact> & Pick<CustomerContact, 'id' | 'customerId' | 'name'>): CustomerContact {

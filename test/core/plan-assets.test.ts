@@ -13,7 +13,8 @@ const HOME = 'acc-home';
 function liveAsset(over: Partial<Asset> & Pick<Asset, 'id'>): Asset {
   return {
     name: `Asset ${over.id}`,
-    type: 'MACHINE',
+    assetType: 'MACHINE',
+    type: null,
     brand: null,
     model: null,
     serialNumber: null,
@@ -82,6 +83,16 @@ describe('planAssets', () => {
     expect(changes[0]!.after).toEqual({ externalReference: 'ERP-2', customFields: { rentalCategory: 'Lifting' } });
     expect(changes[0]!.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['PATCH /api/asset/v1/assets/a2', 'POST /api/custom-fields/v1/set-values/']);
     expect(changes[0]!.requests[1]!.body).toEqual({ entityId: 'a2', entityType: 'ASSET', values: [{ definitionKey: 'rentalCategory', value: { stringValue: 'Lifting' } }] });
+  });
+
+  it('plans an asset whose externalReference is "" (Trackunit\'s unset) exactly like one without', () => {
+    const blank = liveAsset({ id: 'a2', serialNumber: 'S2', externalReference: '' });
+    const plans = [a2, blank].map((live) => {
+      const [input, refs] = planInput([asset({ serialNumber: 'S2', externalReference: 'ERP-2' })], { assets: [a1, live] });
+      return planAssets(input, refs).changes.map((c) => ({ before: c.before, after: c.after, patch: c.patch, requests: c.requests }));
+    });
+    expect(plans[1]).toEqual(plans[0]);
+    expect(plans[1]![0]!.before).toEqual({ externalReference: null });
   });
 
   it('waits for the definition a custom field value needs when this plan creates it', () => {

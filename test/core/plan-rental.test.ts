@@ -106,7 +106,7 @@ describe('planContracts: rental syncs', () => {
               pickupDate: null,
               contract: {
                 externalReference: 'K-1',
-                status: 'OPEN',
+                contractStatus: 'OPEN',
                 startDate: '2026-05-01T00:00:00.000Z',
                 endDate: null,
                 hiringDepot: { siteId: 'site-aarhus' },
@@ -158,7 +158,7 @@ describe('planContracts: rental syncs', () => {
   it('turns a contract status change into the syncs of the assets holding its items', () => {
     const { changes } = plan({ ...k1, status: 'COMPLETED' });
     expect(changes.map((c) => c.key).sort()).toEqual(['sync:Asset/externalReference=ERP-B', 'sync:Asset/serialNumber=S1']);
-    for (const c of changes) expect(c.patch).toEqual([{ op: 'replace', path: '/contractItems/0/contract/status', value: 'COMPLETED' }]);
+    for (const c of changes) expect(c.patch).toEqual([{ op: 'replace', path: '/contractItems/0/contract/contractStatus', value: 'COMPLETED' }]);
   });
 
   it('moves an item to the asset it is now on, without warning about the asset it leaves', () => {
@@ -232,7 +232,7 @@ describe('planContracts: contracts', () => {
 
   it('warns about a contract without items and lists live contracts no manifest names', () => {
     const live = baselineLive();
-    live.contracts = [...live.contracts!, liveContract({ id: 'c9', externalReference: 'K-OLD', status: 'COMPLETED' })];
+    live.contracts = [...live.contracts!, liveContract({ id: 'c9', externalReference: 'K-OLD', contractStatus: 'COMPLETED' })];
     const result = plan(k1, undefined, live, [contract({ externalReference: 'K-3', customer: 'CUST-1', status: 'OPEN', customFields: { purchaseOrder: 'PO-3' } })]);
     expect(result.problems).toEqual([
       { kind: 'Contract', id: 'K-3', message: "a contract reaches Trackunit only through its items' synchronization; this one has none", location: 'manifests/contracts.yaml:10:20', severity: 'warning' },

@@ -50,7 +50,7 @@ const problemsOf = (p: Plan, kind: KindName) => p.problems.filter((x) => x.kind 
 
 describe('a planned delete that live rental data still uses', () => {
   it.each<ContractStatus | null>(['OPEN', 'RESERVED', 'CANCELLED', 'COMPLETED', 'ON_HOLD', null])('refuses a customer a live %s contract names', (status) => {
-    const p = plan(account({ contracts: [liveContract({ id: 'c9', externalReference: 'K-9', customerId: 'cust-CUST-9', status })] }));
+    const p = plan(account({ contracts: [liveContract({ id: 'c9', externalReference: 'K-9', customerId: 'cust-CUST-9', contractStatus: status })] }));
     expect(p.changes.map((c) => c.key)).toContain('delete:Customer/CUST-9');
     expect(problemsOf(p, 'Customer')).toEqual([
       {
@@ -68,7 +68,7 @@ describe('a planned delete that live rental data still uses', () => {
     const p = plan(
       account({
         assets: [liveAsset({ id: 'a1', serialNumber: 'S1', externalReference: 'EQ-1', owningDepotId: 'site-odense' }), liveAsset({ id: 'a2', serialNumber: 'S2', owningDepotId: 'site-odense' })],
-        contracts: [liveContract({ id: 'c1', externalReference: 'K-1', customerId: 'cust-CUST-1', hiringDepotId: 'site-odense', status: 'COMPLETED' })],
+        contracts: [liveContract({ id: 'c1', externalReference: 'K-1', customerId: 'cust-CUST-1', hiringDepotId: 'site-odense', contractStatus: 'COMPLETED' })],
       }),
     );
     expect(p.changes.map((c) => c.key)).toContain('delete:Depot/odense');

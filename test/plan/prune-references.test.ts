@@ -117,7 +117,7 @@ describe('prune against a live contract', () => {
       await rentalApi(reviewed.client).synchronize({
         identifierType: 'SERIAL_NUMBER',
         identifier: ownedSerial(),
-        contractItems: [{ externalReference: 'K-7101-1', onRentDate: '2026-11-27T07:00:00Z', contract: { externalReference: 'K-7101', status: 'RESERVED', hiringDepot: { siteId: odense.id }, customer: { externalReference: 'CUST-7101', name: 'Odense Kran ApS' } } }],
+        contractItems: [{ externalReference: 'K-7101-1', onRentDate: '2026-11-27T07:00:00Z', contract: { externalReference: 'K-7101', contractStatus: 'RESERVED', hiringDepot: { siteId: odense.id }, customer: { externalReference: 'CUST-7101', name: 'Odense Kran ApS' } } }],
       });
       sandbox.requestLog.clear();
       const refusal = await applyPlan({ client: reviewed.client, plan: reviewed.plan, config: reviewed.config, manifests: reviewed.manifests }).catch((e: unknown) => e);

@@ -123,7 +123,7 @@ describe('readLiveState: per-object reads only for managed objects', () => {
       rentalApi(setup).synchronize({
         identifierType: 'SERIAL_NUMBER',
         identifier: serial,
-        contractItems: [{ externalReference: item, onRentDate: '2026-03-09T00:00:00.000Z', contract: { externalReference: contract, status: 'COMPLETED', customer: { externalReference: customer } } }],
+        contractItems: [{ externalReference: item, onRentDate: '2026-03-09T00:00:00.000Z', contract: { externalReference: contract, contractStatus: 'COMPLETED', customer: { externalReference: customer } } }],
       });
     await sync('WNCE05065KT800001', 'K-2026-0002-1', 'K-2026-0002', 'CUST-1001');
     await sync('JCB3CX4TVD4X00002', 'ERP-OLD-1', 'K-OLD-1', 'OLD-1');

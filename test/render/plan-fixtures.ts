@@ -179,7 +179,7 @@ export function contactFieldChanged(): Change {
 
 const contract = (externalReference: string, customer: string) => ({
   externalReference,
-  status: 'OPEN',
+  contractStatus: 'OPEN',
   startDate: '2025-03-01T00:00:00.000Z',
   endDate: null,
   hiringDepot: { siteId: 'site-aarhus' },

@@ -5,6 +5,7 @@ import { authed, caller, start, v2Token } from './helpers.js';
 
 const BASE = '/api/asset/v1/assets';
 const ASSET_KEYS = [
+  'assetType',
   'brand',
   'createdAt',
   'externalReference',
@@ -13,6 +14,7 @@ const ASSET_KEYS = [
   'name',
   'ownerAccountId',
   'owningDepotId',
+  'permissions',
   'productionYear',
   'rentalStatus',
   'serialNumber',
@@ -23,16 +25,18 @@ const ASSET_KEYS = [
 interface Asset {
   id: string;
   name: string;
-  type: string;
+  assetType: string;
+  type: string | null;
   serialNumber: string;
-  externalReference: string | null;
+  externalReference: string;
   telematicsDevices: Array<{ id: string; serialNumber: string }>;
   [key: string]: unknown;
 }
 const fields = (body: { violations: Array<{ field: string }> }) => body.violations.map((v) => v.field).sort();
 const tool = (serial: string, extra: Record<string, unknown> = {}) => ({
   name: 'Breaker 99',
-  type: 'TOOL',
+  assetType: 'TOOL',
+  type: 'Breaker',
   brand: 'Hilti',
   model: 'TE 3000-AVR',
   serialNumber: 'HILTI-0099',
@@ -64,7 +68,20 @@ describe('Assets API', () => {
     expect(res.body).toMatchObject({ totalElements: 32, totalPages: 2, number: 0, size: 20, numberOfElements: 20 });
     expect(all).toHaveLength(32);
     for (const asset of all) expect(Object.keys(asset).sort()).toEqual(ASSET_KEYS);
-    expect(res.body.content[0]).toMatchObject({ name: 'Excavator 1', type: 'MACHINE', brand: 'Wacker Neuson', rentalStatus: null, owningDepotId: null });
+    // The documented example's shape (asset-list-example.v1beta1.json): category in assetType, free-text
+    // type, "" for an unset externalReference, permissions, ownerAccountId on every asset.
+    expect(res.body.content[0]).toMatchObject({
+      name: 'Excavator 1',
+      assetType: 'MACHINE',
+      type: 'Excavator',
+      externalReference: '',
+      permissions: { edit: true },
+      brand: 'Wacker Neuson',
+      rentalStatus: null,
+      owningDepotId: null,
+    });
+    expect(all.find((a) => a.name === 'Scissor lift 7')).toMatchObject({ assetType: 'MACHINE', type: 'AWP/Scissor lift' });
+    expect(sharedIn()).toMatchObject({ permissions: { edit: false }, createdAt: null });
     expect(res.body.content[0].telematicsDevices).toEqual([{ id: expect.any(String), serialNumber: '3400000' }]);
     expect(sharedIn().ownerAccountId).not.toBe(owned()[0]!.ownerAccountId);
     const page2 = await call('GET', `${BASE}?page=1`);
@@ -76,10 +93,10 @@ describe('Assets API', () => {
     expect(tooBig.body.violations.map((v: { field: string }) => v.field)).toEqual(['size']);
   });
 
-  it('filters by type, serialNumber, ids and sorts', async () => {
-    const tools = await call('GET', `${BASE}?type=TOOL`);
+  it('filters by assetType, serialNumber, externalReference, ids and sorts', async () => {
+    const tools = await call('GET', `${BASE}?assetType=TOOL`);
     expect(tools.body.content.map((a: Asset) => a.name)).toEqual(['Breaker 10', 'Breaker 22']);
-    const toolsAndEquipment = await call('GET', `${BASE}?type=TOOL,EQUIPMENT&sort=-name`);
+    const toolsAndEquipment = await call('GET', `${BASE}?assetType=TOOL,EQUIPMENT&sort=-name`);
     expect(toolsAndEquipment.body.content.map((a: Asset) => a.name)).toEqual(['Compressor 9', 'Compressor 21', 'Breaker 22', 'Breaker 10']);
     const target = owned()[5]!;
     const bySerial = await call('GET', `${BASE}?serialNumber=${encodeURIComponent(target.serialNumber)}`);
@@ -88,6 +105,8 @@ describe('Assets API', () => {
     const byIds = await call('GET', `${BASE}?ids=${all[3]!.id}&ids=${all[1]!.id}`);
     expect(byIds.body.content.map((a: Asset) => a.id)).toEqual([all[1]!.id, all[3]!.id]);
     expect((await call('GET', `${BASE}?sort=owned`)).status).toBe(400);
+    // "" is how an unset externalReference is spelled, so it finds the assets without one.
+    expect((await call('GET', `${BASE}?externalReference=&size=1000`)).body.totalElements).toBe(all.filter((a) => a.externalReference === '').length);
   });
 
   it('gets one asset (200) and answers 404 asset_not_found for an unknown id', async () => {
@@ -111,17 +130,20 @@ describe('Assets API', () => {
     expect(changedEvents).toEqual([target.id]);
     expect((await call('GET', `${BASE}?externalReference=ERP-0003`)).body.content.map((a: Asset) => a.id)).toEqual([target.id]);
     const cleared = await call('PATCH', `${BASE}/${target.id}`, { externalReference: null, brand: '' });
-    expect(cleared.body).toMatchObject({ externalReference: null, brand: null, name: 'Excavator three' });
+    expect(cleared.body).toMatchObject({ externalReference: '', brand: null, name: 'Excavator three' });
+    // The free-text type is editable; the category is not (ignored like any unknown field).
+    const retyped = await call('PATCH', `${BASE}/${target.id}`, { type: 'Crawler excavator', assetType: 'TOOL' });
+    expect(retyped.body).toMatchObject({ type: 'Crawler excavator', assetType: 'MACHINE' });
   });
 
   it('rejects invalid patches with every violation at once and changes nothing', async () => {
     const target = owned()[4]!;
     changedEvents.length = 0;
-    const res = await call('PATCH', `${BASE}/${target.id}`, { name: '', type: 'SPACESHIP', productionYear: 2020.5, model: 12 });
+    const res = await call('PATCH', `${BASE}/${target.id}`, { name: '', type: 42, productionYear: 2020.5, model: 12 });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('constraint_violation');
     expect(fields(res.body)).toEqual(['model', 'name', 'productionYear', 'type']);
-    expect((await call('PATCH', `${BASE}/${target.id}`, { type: null })).status).toBe(400);
+    expect((await call('PATCH', `${BASE}/${target.id}`, { name: null })).status).toBe(400);
     expect((await call('GET', `${BASE}/${target.id}`)).body).toEqual(target);
     expect(changedEvents).toEqual([]);
   });
@@ -133,7 +155,7 @@ describe('Assets API', () => {
     expect(dup.status).toBe(400);
     expect(dup.body.code).toBe('external_reference_already_exists');
     expect(dup.body.violations).toEqual([{ field: 'externalReference', message: expect.stringContaining("value 'ERP-UNIQUE' was rejected") }]);
-    expect((await call('GET', `${BASE}/${b.id}`)).body.externalReference).toBeNull();
+    expect((await call('GET', `${BASE}/${b.id}`)).body.externalReference).toBe('');
     expect((await call('PATCH', `${BASE}/${a.id}`, { externalReference: 'ERP-UNIQUE', model: 'X' })).status).toBe(200);
   });
 
@@ -142,7 +164,7 @@ describe('Assets API', () => {
     const res = await call('PATCH', `${BASE}/${shared.id}`, { externalReference: 'ERP-SHARED' });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ status: 403, code: 'forbidden' });
-    expect((await call('GET', `${BASE}/${shared.id}`)).body.externalReference).toBeNull();
+    expect((await call('GET', `${BASE}/${shared.id}`)).body.externalReference).toBe('');
   });
 
   it('onboards a non-MACHINE asset with one new device (201), owned and empty of telemetry', async () => {
@@ -152,12 +174,14 @@ describe('Assets API', () => {
     expect(Object.keys(res.body).sort()).toEqual(ASSET_KEYS);
     expect(res.body).toMatchObject({
       name: 'Breaker 99',
-      type: 'TOOL',
+      assetType: 'TOOL',
+      type: 'Breaker',
       brand: 'Hilti',
       model: 'TE 3000-AVR',
       serialNumber: 'HILTI-0099',
       productionYear: null,
-      externalReference: null,
+      externalReference: '',
+      permissions: { edit: true },
       ownerAccountId: owned()[0]!.ownerAccountId,
       rentalStatus: null,
       owningDepotId: null,
@@ -174,7 +198,7 @@ describe('Assets API', () => {
   });
 
   it('rejects onboarding with the documented use-case codes', async () => {
-    const machine = await call('POST', `${BASE}/onboard`, tool('BT-0100', { type: 'MACHINE' }));
+    const machine = await call('POST', `${BASE}/onboard`, tool('BT-0100', { assetType: 'MACHINE' }));
     expect(machine.status).toBe(400);
     expect(machine.body.code).toBe('asset_type_not_supported');
     for (const devices of [[], [{ serialNumber: 'BT-0101' }, { serialNumber: 'BT-0102' }], undefined]) {
@@ -186,15 +210,15 @@ describe('Assets API', () => {
     const taken = await call('POST', `${BASE}/onboard`, tool('3400000'));
     expect(taken.status).toBe(400);
     expect(taken.body.code).toBe('telematics_device_already_onboarded');
-    const invalid = await call('POST', `${BASE}/onboard`, { type: 'BOAT', telematicsDevices: [{ serialNumber: '' }] });
+    const invalid = await call('POST', `${BASE}/onboard`, { assetType: 'BOAT', type: 7, telematicsDevices: [{ serialNumber: '' }] });
     expect(invalid.status).toBe(400);
     expect(invalid.body.code).toBe('constraint_violation');
-    expect(fields(invalid.body)).toEqual(['name', 'telematicsDevices[0].serialNumber', 'type']);
+    expect(fields(invalid.body)).toEqual(['assetType', 'name', 'telematicsDevices[0].serialNumber', 'type']);
     expect((await call('GET', BASE)).body.totalElements).toBe(33); // only the one onboarded above
   });
 
   it('offboards a non-MACHINE owned asset (204) and refuses MACHINE assets (400)', async () => {
-    const onboarded = await call('POST', `${BASE}/onboard`, tool('BT-0200', { name: 'Short-lived', type: 'ATTACHMENT' }));
+    const onboarded = await call('POST', `${BASE}/onboard`, tool('BT-0200', { name: 'Short-lived', assetType: 'ATTACHMENT' }));
     expect(onboarded.status).toBe(201);
     const off = await call('POST', `${BASE}/${onboarded.body.id}/offboard`);
     expect(off.status).toBe(204);
@@ -204,7 +228,7 @@ describe('Assets API', () => {
     // Its device can be onboarded again.
     expect((await call('POST', `${BASE}/onboard`, tool('BT-0200', { name: 'Second life' }))).status).toBe(201);
 
-    const machine = owned().find((a) => a.type === 'MACHINE')!;
+    const machine = owned().find((a) => a.assetType === 'MACHINE')!;
     const refused = await call('POST', `${BASE}/${machine.id}/offboard`);
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe('asset_type_not_supported');

@@ -109,7 +109,7 @@ const STAMP = '2025-01-01T00:00:00.000Z';
 
 /** Stored assets behind the fixture's two equipment (the second has no equipment serial number). */
 export function fixtureAssets(ownerAccountId: string): AssetRecord[] {
-  const base = { type: 'MACHINE', productionYear: 2022, ownerAccountId, owned: true, rentalStatus: null, owningDepotId: null, createdAt: STAMP, updatedAt: STAMP };
+  const base = { assetType: 'MACHINE', type: null, productionYear: 2022, ownerAccountId, owned: true, rentalStatus: null, owningDepotId: null, createdAt: STAMP, updatedAt: STAMP };
   return [
     {
       ...base,

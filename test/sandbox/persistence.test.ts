@@ -35,6 +35,26 @@ describe('persistence (--data)', () => {
     }
   });
 
+  it('reads an asset saved before assetType existed: its category was in type', () => {
+    const store = new Store('old');
+    seedStore(store, { kind: 'demo' });
+    const snapshot = JSON.parse(JSON.stringify(store.toSnapshot()));
+    for (const asset of snapshot.assets) {
+      asset.type = asset.assetType;
+      delete asset.assetType;
+    }
+    const [first] = [...Store.fromSnapshot(snapshot).assets.values()];
+    expect(first).toMatchObject({ assetType: 'MACHINE', type: null });
+  });
+
+  it('reads a contract saved before contractStatus existed: its status was in status', () => {
+    const snapshot = JSON.parse(JSON.stringify(new Store('old').toSnapshot()));
+    snapshot.contracts = [{ id: 'c1', externalReference: 'K-1', status: 'OPEN', startDate: null, endDate: null, customerId: 'x', hiringDepotId: null, createdAt: 'T', updatedAt: 'T' }];
+    const contract = Store.fromSnapshot(snapshot).contracts.get('c1')!;
+    expect(contract.contractStatus).toBe('OPEN');
+    expect(contract).not.toHaveProperty('status');
+  });
+
   it('saves changes while running (debounced), not only on close', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tug-sandbox-'));
     const dataFile = join(dir, 'account.json');

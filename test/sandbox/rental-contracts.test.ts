@@ -32,7 +32,7 @@ describe('Rental API — contract items and contracts', () => {
     });
     expect(first.status).toBe(200);
     const reserved = item({ ref: 'I-S', contract: 'C-S', customer: 'CUST-S' });
-    (reserved.contract as Record<string, unknown>).status = 'RESERVED';
+    (reserved.contract as Record<string, unknown>).contractStatus = 'RESERVED';
     expect((await call('POST', SYNC, { identifierType: 'ASSET_ID', identifier: b!.id, contractItems: [reserved] })).status).toBe(200);
     contractId = (await call('GET', `${CONTRACTS}?externalReference=C-R`)).body.content[0].id;
     otherContractId = (await call('GET', `${CONTRACTS}?externalReference=C-S`)).body.content[0].id;
@@ -97,15 +97,15 @@ describe('Rental API — contract items and contracts', () => {
   it('lists contracts with status, customer and asset filters; gets one; 404 for an unknown one', async () => {
     const all = await call('GET', `${CONTRACTS}?sort=-externalReference`);
     expect(refs(all)).toEqual(['C-S', 'C-R']);
-    expect(refs(await call('GET', `${CONTRACTS}?status=RESERVED`))).toEqual(['C-S']);
-    expect(refs(await call('GET', `${CONTRACTS}?status=OPEN&status=RESERVED`))).toEqual(['C-R', 'C-S']);
+    expect(refs(await call('GET', `${CONTRACTS}?contractStatus=RESERVED`))).toEqual(['C-S']);
+    expect(refs(await call('GET', `${CONTRACTS}?contractStatus=OPEN&contractStatus=RESERVED`))).toEqual(['C-R', 'C-S']);
     const customerId = all.body.content[1].customerId as string;
     expect(refs(await call('GET', `${CONTRACTS}?customerId=${customerId}`))).toEqual(['C-R']);
     expect(refs(await call('GET', `${CONTRACTS}?assetId=${ownedAssets(sandbox)[1]!.id}`))).toEqual(['C-S']);
     expect(refs(await call('GET', `${CONTRACTS}?assetId=${ownedAssets(sandbox)[9]!.id}`))).toEqual([]);
     const one = await call('GET', `${CONTRACTS}/${otherContractId}`);
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ id: otherContractId, externalReference: 'C-S', status: 'RESERVED', hiringDepotId: null });
+    expect(one.body).toMatchObject({ id: otherContractId, externalReference: 'C-S', contractStatus: 'RESERVED', hiringDepotId: null });
     const missing = await call('GET', `${CONTRACTS}/00000000-0000-4000-8000-000000000000`);
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('contract_not_found');

@@ -44,7 +44,7 @@ export function item(o: ItemOptions): Record<string, unknown> {
     deliveryDate: '2026-02-01T06:00:00Z',
     contract: {
       externalReference: o.contract,
-      status: 'OPEN',
+      contractStatus: 'OPEN',
       startDate: '2026-02-01T00:00:00Z',
       endDate: '2026-04-01T00:00:00Z',
       ...(o.depotId ? { hiringDepot: { siteId: o.depotId } } : {}),

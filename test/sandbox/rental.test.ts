@@ -44,7 +44,7 @@ describe('Rental API — synchronization', () => {
     expect(contract).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       externalReference: 'C-1',
-      status: 'OPEN',
+      contractStatus: 'OPEN',
       startDate: '2026-02-01T00:00:00Z',
       endDate: '2026-04-01T00:00:00Z',
       customerId: customer!.id,
@@ -113,6 +113,20 @@ describe('Rental API — synchronization', () => {
     expect(again.body).toEqual({ matched: true, assetId: asset.id });
     expect(counts(sandbox)).toEqual(before);
     expect(JSON.stringify(sandbox.store.toSnapshot())).toBe(snapshot);
+  });
+
+  it('reads the contract status as contractStatus, the 2025 diagram\'s name; `status` is an unknown field', async () => {
+    const asset = ownedAssets(sandbox)[4]!;
+    const sync = (contract: Record<string, unknown>) => {
+      const one = item({ ref: 'CI-4-1', contract: 'C-4', customer: 'CUST-4' });
+      one.contract = { ...(one.contract as Record<string, unknown>), contractStatus: undefined, ...contract };
+      return call('POST', SYNC, { identifierType: 'ASSET_ID', identifier: asset.id, contractItems: [one] });
+    };
+    const statusOf = async () => (await call('GET', `${CONTRACTS}?externalReference=C-4`)).body.content[0].contractStatus;
+    expect((await sync({ contractStatus: 'RESERVED' })).status).toBe(200);
+    expect(await statusOf()).toBe('RESERVED');
+    expect((await sync({ status: 'COMPLETED' })).status).toBe(200);
+    expect(await statusOf()).toBe('RESERVED');
   });
 
   it('accepts an unknown identifier (202), upserts the data unlinked, and links it when an asset matches later', async () => {
@@ -212,7 +226,7 @@ describe('Rental API — synchronization', () => {
     const asset = ownedAssets(sandbox)[3]!;
     const bad = item({ ref: 'CI-BAD', contract: 'C-BAD', customer: 'CUST-NEW-BAD', onRentDate: '2026-03-01T00:00:00Z', offRentDate: '2026-02-01T00:00:00Z' });
     const contract = bad.contract as Record<string, unknown>;
-    contract.status = 'ACTIVE';
+    contract.contractStatus = 'ACTIVE';
     contract.hiringDepot = { siteId: sandbox.store.sites.values().next().value!.id }; // the seeded construction site
     contract.customer = { externalReference: 'CUST-NEW-BAD', type: 'FRIEND' };
     bad.rentalRate = { currency: 'eur', unitPrice: -1, period: 'YEARLY' };
@@ -235,7 +249,7 @@ describe('Rental API — synchronization', () => {
         'contractItems[0].rentalRate.currency',
         'contractItems[0].rentalRate.unitPrice',
         'contractItems[0].rentalRate.period',
-        'contractItems[0].contract.status',
+        'contractItems[0].contract.contractStatus',
         'contractItems[0].contract.hiringDepot.siteId',
         'contractItems[0].contract.customer.name',
         'contractItems[0].contract.customer.type',

@@ -57,6 +57,14 @@ describe('toRecord on the fixture', () => {
     expect(parseIsoDocument(xml).equipment.map(toRecord)).toEqual([FIRST, SECOND]);
   });
 
+  it('reads the asset id from JSON metadata.assetId (the official spec\'s spelling), else from Metadata.MachineId', () => {
+    const id = '7d2f0c1e-4b6a-4c59-9f3e-2a81c6d0b5e4';
+    const record = (metadata: Record<string, unknown>) => toRecord(parseIsoDocument(JSON.stringify({ equipment: [{ ...header({ PIN: 'P1' }), ...metadata }] })).equipment[0]!);
+    expect(record({ metadata: { assetId: id } }).metadata).toEqual({ machineId: id });
+    expect(record({ Metadata: { MachineId: id } }).metadata).toEqual({ machineId: id });
+    expect(record({ metadata: { assetId: id, MachineId: 'other', TelematicSerialNumber: '3410022' } }).metadata).toEqual({ machineId: id, telematicSerialNumber: '3410022' });
+  });
+
   it('ignores extended data for the fields but counts its datetime as seen', () => {
     const [first] = ISO_FLEET_SAMPLE.equipment;
     const later = { ...first, BatteryPotential: { datetime: '2025-03-04T05:59:00Z', BatteryPotential: 12.8, Value: 12.8 } };

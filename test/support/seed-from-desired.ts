@@ -124,7 +124,7 @@ export function seedFromDesired(store: Store, desired: DesiredState, options: { 
             ...fields,
             contract: {
               externalReference: m.externalReference,
-              status: m.status,
+              contractStatus: m.status,
               ...(m.startDate ? { startDate: m.startDate } : {}),
               ...(m.endDate ? { endDate: m.endDate } : {}),
               ...(m.hiringDepot ? { hiringDepot: { siteId: siteIds.get(m.hiringDepot)! } } : {}),

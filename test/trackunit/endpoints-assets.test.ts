@@ -5,7 +5,8 @@ import { DEFAULT_TIMEOUTS } from '../../src/trackunit/config.js';
 import { ApiError } from '../../src/trackunit/errors.js';
 import { UndiciTransport, type HttpRequest } from '../../src/trackunit/http.js';
 import { shapeMismatches } from '../../src/trackunit/shapes.js';
-import { assetSchema, assetsApi, assetsProbe } from '../../src/trackunit/endpoints/assets.js';
+import { readFileSync } from 'node:fs';
+import { assetSchema, assetsApi, assetsProbe, fromWire, type Asset } from '../../src/trackunit/endpoints/assets.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from './helpers.js';
 
@@ -19,6 +20,26 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
 }
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * The documented example response of GET /api/asset/v1beta1/assets: a verbatim copy of
+ * ../shared/trackunit-api/evidence/asset-list-example.v1beta1.json (developer-hub service-management-intro.md).
+ */
+const DOCUMENTED_EXAMPLE = JSON.parse(readFileSync(new URL('./evidence/asset-list-example.v1beta1.json', import.meta.url), 'utf8')) as { content: Asset[] };
+
+describe('the Asset shape against the documented example (asset-list-example.v1beta1.json)', () => {
+  it('matches what the client relies on: assetType the category, type free text, createdAt null, devices with only an id', () => {
+    expect(shapeMismatches(assetsProbe.schema, DOCUMENTED_EXAMPLE)).toEqual([]);
+    for (const asset of DOCUMENTED_EXAMPLE.content) expect(shapeMismatches(assetSchema, asset)).toEqual([]);
+  });
+
+  it('reads the documented unset externalReference "" as none', () => {
+    const [wire] = DOCUMENTED_EXAMPLE.content;
+    expect(wire!.externalReference).toBe('');
+    expect(fromWire(wire!)).toMatchObject({ externalReference: null, assetType: 'MACHINE', type: 'AWP/Scissor lift' });
+    expect(fromWire({ ...wire!, externalReference: 'EQ-1' }).externalReference).toBe('EQ-1');
+  });
+});
 
 describe('assetsApi against the sandbox', () => {
   let sandbox: SandboxHandle;
@@ -49,14 +70,17 @@ describe('assetsApi against the sandbox', () => {
     expect(assets[0]).toEqual({
       id: first.id,
       name: first.name,
-      type: first.type,
+      assetType: 'MACHINE',
+      type: 'Excavator',
       brand: first.brand,
       model: first.model,
       serialNumber: first.serialNumber,
       productionYear: first.productionYear,
+      // Served as "" (the documented "unset"), read as null.
       externalReference: null,
       telematicsDevices: first.telematicsDevices,
       ownerAccountId: sandbox.store.account.id,
+      permissions: { edit: true },
       rentalStatus: null,
       owningDepotId: null,
       createdAt: first.createdAt,
@@ -82,12 +106,12 @@ describe('assetsApi against the sandbox', () => {
     }
   });
 
-  it('filters by type and ids; an empty id list asks nothing', async () => {
-    const machines = await api.list({ type: 'MACHINE' });
-    expect(machines.map((a) => a.id)).toEqual(stored().filter((a) => a.type === 'MACHINE').map((a) => a.id));
+  it('filters by category (assetType) and ids; an empty id list asks nothing', async () => {
+    const machines = await api.list({ assetType: 'MACHINE' });
+    expect(machines.map((a) => a.id)).toEqual(stored().filter((a) => a.assetType === 'MACHINE').map((a) => a.id));
     expect(machines.length).toBeGreaterThan(0);
-    const mixed = await api.list({ type: ['MACHINE', 'TOOL'] });
-    expect(mixed.map((a) => a.id)).toEqual(stored().filter((a) => a.type === 'MACHINE' || a.type === 'TOOL').map((a) => a.id));
+    const mixed = await api.list({ assetType: ['MACHINE', 'TOOL'] });
+    expect(mixed.map((a) => a.id)).toEqual(stored().filter((a) => a.assetType === 'MACHINE' || a.assetType === 'TOOL').map((a) => a.id));
 
     const picked = [stored()[5]!.id, stored()[2]!.id];
     expect((await api.list({ ids: picked })).map((a) => a.id).sort()).toEqual([...picked].sort());
@@ -206,7 +230,12 @@ describe('assetsApi against the sandbox', () => {
     expect(body.content).toHaveLength(5);
     expect(body.totalElements).toBe(32);
     expect(shapeMismatches(assetsProbe.schema, body)).toEqual([]);
-    expect(shapeMismatches(assetsProbe.schema, { ...body, content: [{ id: MISSING, type: 'TOOL' }] })).toEqual(['content.0.name: missing']);
+    const partial = { id: MISSING, name: 'X', assetType: 'TOOL', ownerAccountId: 'acc', type: 'Breaker' };
+    expect(shapeMismatches(assetsProbe.schema, { ...body, content: [partial] })).toEqual(['content.0.externalReference: missing']);
+    // The shape this client used to expect: the category in `type`, no assetType.
+    expect(shapeMismatches(assetsProbe.schema, { ...body, content: [{ ...partial, assetType: undefined, type: 'TOOL', externalReference: '' }] })).toEqual([
+      'content.0.assetType: missing',
+    ]);
   });
 });
 

@@ -157,6 +157,18 @@ describe('customFieldsApi against the sandbox', () => {
     expect(unknownKey).toMatchObject({ status: 400, apiCode: 'definition_not_found' });
   });
 
+  it('JSON fields: a definition and values of any JSON kind round-trip and pass the shape checks', async () => {
+    const def = await api.createDefinition({ key: 'telemetryConfig', type: 'JSON', entityType: 'ASSET', title: 'Telemetry config' });
+    expect(shapeMismatches(definitionSchema, def)).toEqual([]);
+    expect((await api.listDefinitions({ key: 'telemetryConfig' }))[0]).toMatchObject({ id: def.id, type: 'JSON' });
+    for (const jsonValue of [{ b: [1, { c: null }], a: 'x' }, [1, 'two'], 'text', 3.5, false]) {
+      await api.setValues(assetId, 'ASSET', [{ definitionKey: 'telemetryConfig', value: { jsonValue } }]);
+      const field = fieldOf(await api.getValues(assetId, 'ASSET'), 'telemetryConfig');
+      expect(field?.value?.value).toEqual({ jsonValue });
+      expect(shapeMismatches(entityFieldSchema, field)).toEqual([]);
+    }
+  });
+
   it('creates, updates and removes a single value', async () => {
     const def = await api.createDefinition({ key: 'yardSlot', type: 'STRING', entityType: 'ASSET', title: 'Yard slot', pattern: '[A-Z]-\\d+' });
     const created = await api.createValue({ definitionId: def.id, entityId: assetId, entityType: 'ASSET', value: { stringValue: 'B-12' } });

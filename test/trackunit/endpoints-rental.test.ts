@@ -27,7 +27,7 @@ function item(ref: string, contract: string, customer: string, extra: Partial<Sy
     deliveryDate: '2026-02-01T06:00:00Z',
     contract: {
       externalReference: contract,
-      status: 'OPEN',
+      contractStatus: 'OPEN',
       startDate: '2026-02-01T00:00:00Z',
       endDate: '2026-04-01T00:00:00Z',
       customer: { externalReference: customer, name: `Customer ${customer}`, type: 'CONTRACTOR' },
@@ -89,7 +89,7 @@ describe('rentalApi against the sandbox', () => {
     expect(contract).toEqual({
       id: expect.any(String),
       externalReference: 'C-1',
-      status: 'OPEN',
+      contractStatus: 'OPEN',
       startDate: '2026-02-01T00:00:00Z',
       endDate: '2026-04-01T00:00:00Z',
       customerId,
@@ -97,8 +97,8 @@ describe('rentalApi against the sandbox', () => {
     });
     expect(shapeMismatches(contractSchema, contract)).toEqual([]);
     expect(await api.getContract(contract.id)).toEqual(contract);
-    expect(await api.listContracts({ customerId, status: ['OPEN', 'RESERVED'], assetId: asset.id })).toEqual([contract]);
-    expect(await api.listContracts({ status: 'CANCELLED' })).toEqual([]);
+    expect(await api.listContracts({ customerId, contractStatus: ['OPEN', 'RESERVED'], assetId: asset.id })).toEqual([contract]);
+    expect(await api.listContracts({ contractStatus: 'CANCELLED' })).toEqual([]);
 
     const items = await api.listContractItems(contract.id);
     expect(items.map((i) => i.externalReference).sort()).toEqual(['CI-1-1', 'CI-1-2']);

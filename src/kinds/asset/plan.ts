@@ -55,14 +55,17 @@ function planAssetUpdate(resolved: ResolvedAsset, input: PlanInput, byAssetId: M
   const dependsOn: string[] = [];
   let problem: string | undefined;
   if (m.externalReference !== undefined) {
-    before.externalReference = asset.externalReference;
+    // Trackunit spells "none" as "" (asset-list-example.v1beta1.json); the client reads it as null, and
+    // a live state built any other way is held to the same rule here.
+    const current = asset.externalReference || null;
+    before.externalReference = current;
     after.externalReference = m.externalReference;
-    if (asset.externalReference !== m.externalReference) {
+    if (current !== m.externalReference) {
       const check = checkReference(m.externalReference, resolved, input, byAssetId);
       problem = check.problem;
       dependsOn.push(...check.dependsOn);
       if (problem === undefined) requests.push(referenceRequest(asset.id, m.externalReference));
-      else after.externalReference = asset.externalReference; // refused: the change must not show it
+      else after.externalReference = current; // refused: the change must not show it
     }
   }
   const values = input.live.values[asset.id];

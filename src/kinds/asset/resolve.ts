@@ -29,9 +29,10 @@ function identityField(m: AssetManifest): string {
 }
 
 /**
- * The account's own id, guessed as the most common `ownerAccountId` among live assets (absent counts
- * as a value, for an API that only reports it on shared-in assets). Undefined on a tie: then nothing is
- * treated as shared in rather than guessing wrong.
+ * The account's own id, guessed as the most common `ownerAccountId` among live assets. The documented
+ * example (asset-list-example.v1beta1.json) has it on every asset; absent still counts as a value, so a
+ * server that leaves it out on own assets is read right too. Undefined on a tie: then nothing is treated
+ * as shared in rather than guessing wrong.
  */
 export function homeOwner(assets: Asset[]): string | undefined {
   const counts = new Map<string, number>();

@@ -171,7 +171,7 @@ export function planContracts(input: PlanInput, refs: Refs): KindPlan {
   planContractDocs(input, index, syncsByContract, plan);
   const named = new Set(desiredOfKind(input.desired, 'Contract').map((d) => d.manifest.externalReference));
   for (const contract of input.live.contracts) {
-    if (!named.has(contract.externalReference)) plan.unmanaged.push({ kind: 'Contract', liveId: contract.id, label: `${contract.externalReference} (${contract.status ?? 'no status'})` });
+    if (!named.has(contract.externalReference)) plan.unmanaged.push({ kind: 'Contract', liveId: contract.id, label: `${contract.externalReference} (${contract.contractStatus ?? 'no status'})` });
   }
   return plan;
 }

@@ -27,7 +27,7 @@ export type NormalRate = { currency: string; unitPrice: number; period: string }
 
 export type NormalContract = {
   externalReference: string;
-  status: string | null;
+  contractStatus: string | null;
   startDate: string | null;
   endDate: string | null;
   hiringDepot: SiteRefJson | null;
@@ -84,7 +84,7 @@ const siteRef = (siteId: string | IdRef | null | undefined): SiteRefJson | null 
 export function desiredContract(manifest: ContractManifest, depotId: (key: string) => string | IdRef): NormalContract {
   return {
     externalReference: manifest.externalReference,
-    status: manifest.status,
+    contractStatus: manifest.status,
     startDate: canonicalDate(manifest.startDate),
     endDate: canonicalDate(manifest.endDate),
     hiringDepot: manifest.hiringDepot === undefined ? null : siteRef(depotId(manifest.hiringDepot)),
@@ -126,7 +126,7 @@ export function desiredItem(item: ManifestItem, contract: NormalContract): Norma
 export function liveContract(contract: Contract | undefined, customerRef: string | null): NormalContract {
   return {
     externalReference: contract?.externalReference ?? '',
-    status: contract?.status ?? null,
+    contractStatus: contract?.contractStatus ?? null,
     startDate: canonicalDate(contract?.startDate),
     endDate: canonicalDate(contract?.endDate),
     hiringDepot: siteRef(contract?.hiringDepotId),

@@ -2,18 +2,27 @@
  * Assets API v1 emulation (../shared/trackunit-api/assets.md). This module is the single place where
  * the sandbox's Asset wire shape lives.
  *
- * [documented] the paths of list, update, onboard and offboard; asset types (as display names, MACHINE
- *   spelled out); onboarding/offboarding of MACHINE assets not supported; an asset has zero to many
- *   telematics devices; externalReference set through "update asset" (ERP guide); the error codes
+ * [documented] the paths of list, update, onboard and offboard; asset categories (as display names,
+ *   MACHINE spelled out); onboarding/offboarding of MACHINE assets not supported; an asset has zero to
+ *   many telematics devices; externalReference set through "update asset" (ERP guide); the error codes
  *   `exactly_one_telematics_device_is_required` and "telematics device already onboarded" (given on
  *   the errors page as generic examples — using them for onboarding is [assumed]).
- * [assumed] the single-asset path /api/asset/v1/assets/{assetId} ([observed-3p]); every request and
- *   response body; the wire values VEHICLE, GATEWAY, EQUIPMENT, TOOL, ATTACHMENT, OTHER; the list
- *   filters (repeatable `type` and `ids`, exact `serialNumber` and `externalReference`) and sort
- *   attributes; shared-in assets being listed and readable but not updatable (403) or offboardable
- *   (403); v2 scopes (reads: asset.view, account.view or account.asset.manage; writes:
- *   account.asset.manage); codes `asset_not_found`, `external_reference_already_exists` (400, with a
- *   violation on the field; externalReference unique per account), `asset_type_not_supported`,
+ * [documented] the Asset object as the example response of `GET /api/asset/v1beta1/assets` shows it
+ *   (evidence/asset-list-example.v1beta1.json): the page envelope; the category enum is `assetType`
+ *   ("MACHINE") and `type` is free text ("AWP/Scissor lift"); an unset `externalReference` is `""`, not
+ *   null; `createdAt` may be null; `ownerAccountId` on every asset; `permissions: {edit}`;
+ *   `telematicsDevices: [{id}]`. That example is v1beta1: serving the same object on v1 is [assumed].
+ * [assumed] the single-asset path /api/asset/v1/assets/{assetId} ([observed-3p]); every request body;
+ *   `permissions.edit` = owned by the caller's account; unset brand/model/serialNumber/productionYear/
+ *   free-text type as null; the telematics device's `serialNumber` next to its `id`; the wire values
+ *   VEHICLE, GATEWAY, EQUIPMENT, TOOL, ATTACHMENT, OTHER; the list filters (repeatable `assetType` and
+ *   `ids`, exact `serialNumber` and `externalReference`, where `externalReference=` finds the assets
+ *   without one) and sort attributes; PATCH changing the free-text `type` but never `assetType` (ignored,
+ *   like any unknown field); onboarding taking `assetType` (required) and `type` (free text);
+ *   shared-in assets being listed and readable but not updatable (403) or offboardable (403); v2 scopes
+ *   (reads: asset.view, account.view or account.asset.manage; writes: account.asset.manage); codes
+ *   `asset_not_found`, `external_reference_already_exists` (400, with a violation on the field;
+ *   externalReference unique per account), `asset_type_not_supported`,
  *   `telematics_device_already_onboarded`; 201 on onboard, 204 on offboard; productionYear an integer
  *   1900–2100; an empty-string optional field meaning null; offboarding also removing the asset's
  *   customer assignments and custom-field values.
@@ -32,26 +41,30 @@ import type { RouteDeps } from './index.js';
 
 export const ASSET_BASE = '/api/asset/v1/assets';
 export const ASSET_TYPES = ['MACHINE', 'VEHICLE', 'GATEWAY', 'EQUIPMENT', 'TOOL', 'ATTACHMENT', 'OTHER'] as const;
-const SORTABLE = ['name', 'type', 'brand', 'model', 'serialNumber', 'productionYear', 'externalReference', 'createdAt', 'updatedAt'];
+const SORTABLE = ['name', 'assetType', 'type', 'brand', 'model', 'serialNumber', 'productionYear', 'externalReference', 'createdAt', 'updatedAt'];
 const READ_SCOPES = ['asset.view', 'account.view', 'account.asset.manage'];
 const WRITE_SCOPES = ['account.asset.manage'];
-const TEXT_FIELDS = ['brand', 'model', 'serialNumber', 'externalReference'] as const;
+const TEXT_FIELDS = ['type', 'brand', 'model', 'serialNumber', 'externalReference'] as const;
 
+/** The documented example's field order, then the [assumed] extras. */
 export function assetView(asset: AssetRecord): Record<string, unknown> {
   return {
     id: asset.id,
-    name: asset.name,
+    assetType: asset.assetType,
     type: asset.type,
-    brand: asset.brand,
+    name: asset.name,
+    // [documented] unset is "" on the wire; the store keeps null.
+    externalReference: asset.externalReference ?? '',
     model: asset.model,
+    brand: asset.brand,
     serialNumber: asset.serialNumber,
     productionYear: asset.productionYear,
-    externalReference: asset.externalReference,
-    telematicsDevices: asset.telematicsDevices.map((d) => ({ id: d.id, serialNumber: d.serialNumber })),
     ownerAccountId: asset.ownerAccountId,
+    createdAt: asset.createdAt,
+    permissions: { edit: asset.owned },
+    telematicsDevices: asset.telematicsDevices.map((d) => ({ id: d.id, serialNumber: d.serialNumber })),
     rentalStatus: asset.rentalStatus,
     owningDepotId: asset.owningDepotId,
-    createdAt: asset.createdAt,
     updatedAt: asset.updatedAt,
   };
 }
@@ -92,8 +105,6 @@ function checkPatchBody(store: Store, body: Json, asset: AssetRecord): void {
   const c = new Checker();
   if (body.name === null) c.reject('name', '', 'must not be null');
   else c.string(body, 'name', { nonEmpty: true, maxLength: 255 });
-  if (body.type === null) c.reject('type', '', 'must not be null');
-  else c.enumValue(body, 'type', ASSET_TYPES);
   for (const key of TEXT_FIELDS) c.string(body, key, { maxLength: 255 });
   c.number(body, 'productionYear', { integer: true, min: 1900, max: 2100 });
   c.throwIfAny();
@@ -102,7 +113,6 @@ function checkPatchBody(store: Store, body: Json, asset: AssetRecord): void {
 
 function applyPatch(asset: AssetRecord, body: Json): void {
   if (typeof body.name === 'string') asset.name = body.name;
-  if (typeof body.type === 'string') asset.type = body.type;
   for (const key of TEXT_FIELDS) {
     if (body[key] !== undefined) asset[key] = (body[key] as string | null) || null;
   }
@@ -111,15 +121,15 @@ function applyPatch(asset: AssetRecord, body: Json): void {
 
 function listAssets(ctx: RequestContext) {
   const request = parsePageRequest(ctx.query, SORTABLE);
-  const types = multiValue(ctx.query, 'type');
+  const categories = multiValue(ctx.query, 'assetType');
   const ids = new Set(multiValue(ctx.query, 'ids'));
   const serial = ctx.query.get('serialNumber');
   const ref = ctx.query.get('externalReference');
   const items = [...ctx.store.assets.values()]
-    .filter((a) => types.length === 0 || types.includes(a.type))
+    .filter((a) => categories.length === 0 || categories.includes(a.assetType))
     .filter((a) => ids.size === 0 || ids.has(a.id))
     .filter((a) => serial === null || a.serialNumber === serial)
-    .filter((a) => ref === null || a.externalReference === ref);
+    .filter((a) => ref === null || (a.externalReference ?? '') === ref);
   return ok(paginate(items, request, assetView));
 }
 
@@ -142,8 +152,8 @@ const machineNotSupported = () =>
 function checkOnboardBody(store: Store, body: Json): string {
   const c = new Checker();
   c.string(body, 'name', { required: true, nonEmpty: true, maxLength: 255 });
-  c.enumValue(body, 'type', ASSET_TYPES, { required: true });
-  for (const key of ['brand', 'model', 'serialNumber']) c.string(body, key, { maxLength: 255 });
+  c.enumValue(body, 'assetType', ASSET_TYPES, { required: true });
+  for (const key of ['type', 'brand', 'model', 'serialNumber']) c.string(body, key, { maxLength: 255 });
   const devices = body.telematicsDevices;
   const device = Array.isArray(devices) && devices.length === 1 ? devices[0] : undefined;
   if (device !== undefined) {
@@ -151,7 +161,7 @@ function checkOnboardBody(store: Store, body: Json): string {
     else c.reject('telematicsDevices[0]', device, 'must be an object {serialNumber}');
   }
   c.throwIfAny();
-  if (body.type === 'MACHINE') throw machineNotSupported();
+  if (body.assetType === 'MACHINE') throw machineNotSupported();
   if (!isObject(device)) {
     throw badRequest('exactly_one_telematics_device_is_required', 'Exactly one telematics device is required to onboard an asset');
   }
@@ -171,7 +181,8 @@ function onboardAsset(ctx: RequestContext) {
   const asset: AssetRecord = {
     id: ctx.store.newId(),
     name: body.name as string,
-    type: body.type as string,
+    assetType: body.assetType as string,
+    type: (body.type as string | null | undefined) || null,
     brand: (body.brand as string | null | undefined) || null,
     model: (body.model as string | null | undefined) || null,
     serialNumber: (body.serialNumber as string | null | undefined) || null,
@@ -193,7 +204,7 @@ function onboardAsset(ctx: RequestContext) {
 
 function offboardAsset(ctx: RequestContext) {
   const asset = getAsset(ctx);
-  if (asset.type === 'MACHINE') throw machineNotSupported();
+  if (asset.assetType === 'MACHINE') throw machineNotSupported();
   if (!asset.owned) throw forbidden(`Asset ${asset.id} is shared with this account, not owned by it, and cannot be offboarded`);
   const { store } = ctx;
   store.assets.delete(asset.id);

@@ -6,7 +6,7 @@
  * [documented] base /public/api/aemp/v2/15143/-3; `GET /Fleet/{pageNumber}` with 100 equipment per page,
  *   first page 1, Links with rel self/prev/next/last and absolute hrefs; the single-element snapshot in
  *   the same format; XML by default, JSON for `Accept: application/json`; `addMetadata=true` adds
- *   Metadata {TelematicSerialNumber, MachineId, UnitId, ExternalReferenceNumber}; `addExtendedData=true`
+ *   Metadata {TelematicSerialNumber, MachineId, UnitId, ExternalReferenceNumber} (XML); `addExtendedData=true`
  *   adds extended insights whose XML `datetime` is an attribute, with a specific value child plus the
  *   deprecated `Value`; repeated `<Links><rel/><href/></Links>`; EquipmentHeader/Location/
  *   CumulativeOperatingHours children; an unknown equipment SerialNumber holds the device serial;
@@ -18,9 +18,12 @@
  *   equipment, `next` omitted and `prev` pointing at the last page; `prev` omitted on page 1, `next` on
  *   the last page; an empty fleet has last = 1; hrefs echo the query string; the flags are on only for
  *   the value `true` (any case); errors are always the JSON error object, even for XML callers.
- * [assumed] JSON shape (iso-fleet-sample.json): top level {version "2", snapshotTime, links [{rel, href}],
- *   equipment [...]} with PascalCase elements in the fixture's order, `datetime` as a plain key, null
- *   Metadata values kept; XML root `<Fleet xmlns=ISO_NAMESPACE version="2" snapshotTime=…>` with
+ * [observed-3p] in JSON the metadata block is `metadata` and the asset id `assetId` (a client written from
+ *   the official aemp-iso-api.json matches on `metadata.assetId`, evidence/README.md); the other three
+ *   members keep their XML names [assumed].
+ * [assumed] JSON shape (iso-fleet-sample.json, apart from the metadata block above): top level {version
+ *   "2", snapshotTime, links [{rel, href}], equipment [...]} with PascalCase elements in the fixture's
+ *   order, `datetime` as a plain key, null metadata values kept; XML root `<Fleet xmlns=ISO_NAMESPACE version="2" snapshotTime=…>` with
  *   `datetime` attributes on every element that has one and null values as empty elements; the
  *   Accept tie-break (JSON when application/json has a quality ≥ application/xml's); content type
  *   `application/xml`; elements beyond the stored telemetry (FuelUsed, DEFRemaining, …) never appear.

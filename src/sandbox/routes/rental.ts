@@ -10,13 +10,21 @@
  *   contracts); rental status, contract status and customer type value sets; `GET /v1/contract-items`
  *   with page/size/sort, required uuid `contractId`, `active` (ignored when start or end is given),
  *   `start`, `end`.
+ * [documented] the 2025 rental model diagram (evidence/new-rental-model.png): Asset {identifier,
+ *   identifierType: String, externalReference, rentalStatus, owningDepot, contractItems[]} → ContractItem
+ *   {contract, externalReference, onRentDate, offRentDate, rentalRate} → Contract {customer,
+ *   externalReference, hiringDepot, contractStatus} → Customer; RentalRate {currency, unitPrice} with
+ *   subtypes Hourly, Daily, Weekly, Monthly, Fixed. The body below follows those names; that the
+ *   diagram's nesting is the JSON nesting is still [assumed].
  * [assumed]
  *   - the whole synchronization body (rental.md): identifierType ASSET_ID | SERIAL_NUMBER |
  *     EXTERNAL_REFERENCE + identifier; externalReference, rentalStatus, owningDepot {siteId};
  *     contractItems[] {externalReference, onRentDate, offRentDate, rentalRate {currency, unitPrice,
  *     period HOURLY|DAILY|WEEKLY|MONTHLY|FIXED}, delivery/pickup address and date, contract
- *     {externalReference, status, startDate, endDate, hiringDepot {siteId}, customer {externalReference,
- *     name, type}}}; the rate-period wire values; the customer type wire values (customers.md).
+ *     {externalReference, contractStatus, startDate, endDate, hiringDepot {siteId}, customer
+ *     {externalReference, name, type}}}; `period` as the encoding of the rate subtype and its wire
+ *     values; the identifierType values; the customer type wire values (customers.md). A contract
+ *     `status` (this emulator's name before the 2025 diagram) is an unknown field: ignored.
  *   - responses `{matched: true, assetId}` (200) and `{matched: false}` (202); X-Validate-Asset-Exists
  *     is true only for the (case-insensitive) value `true`.
  *   - validation (400 constraint_violation, dotted paths like `contractItems[0].contract.customer.name`):
@@ -44,8 +52,10 @@
  *     offRentDate); start/end select items whose [onRentDate, offRentDate or +∞) overlaps
  *     [start or −∞, end or +∞]; item shape {id, contractId, assetId, externalReference, onRentDate,
  *     offRentDate, rentalRate, deliveryAddress, deliveryDate, pickupAddress, pickupDate}.
- *   - `GET /v1/contracts` (filters customerId, externalReference, status repeatable, assetId) and
- *     `GET /v1/contracts/{contractId}` (404 `contract_not_found`); shape {id, externalReference, status,
+ *   - `GET /v1/contracts` and `GET /v1/contracts/{contractId}`: NO public Trackunit material shows
+ *     either (not the OpenAPI page, not the guides); they exist here because contract items can only be
+ *     read per contract id. Filters customerId, externalReference, contractStatus repeatable, assetId;
+ *     404 `contract_not_found`; shape {id, externalReference, contractStatus (the diagram's name),
  *     startDate, endDate, customerId, hiringDepotId}.
  *   - v2 scopes: writes `account.asset.manage`; reads any of asset.view, account.view, account.asset.manage.
  */

@@ -41,7 +41,11 @@ export interface IsoDistance {
 /** The Trackunit `Metadata` block (only with addMetadata=true). */
 export interface IsoMetadata {
   telematicSerialNumber?: string;
-  /** Trackunit asset id (UUID): the key for every other Iris API. */
+  /**
+   * Trackunit asset id (UUID): the key for every other Iris API. JSON `metadata.assetId` ([observed-3p]: a
+   * client written from the official aemp-iso-api.json matches on it), else XML `Metadata/MachineId`
+   * ([documented]).
+   */
   machineId?: string;
   unitId?: string;
   externalReference?: string;
@@ -194,6 +198,7 @@ function metadata(el: Tree | undefined): IsoMetadata | undefined {
   };
   set('telematicSerialNumber', 'TelematicSerialNumber');
   set('machineId', 'MachineId');
+  set('machineId', 'assetId'); // wins over MachineId when both are sent: the official JSON spelling
   set('unitId', 'UnitId');
   set('externalReference', 'ExternalReferenceNumber');
   return out;

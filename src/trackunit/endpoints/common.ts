@@ -26,4 +26,16 @@ export interface EndpointProbe {
   entitlement: string;
   read: (client: TrackunitClient) => Promise<unknown>;
   schema: Schema;
+  /**
+   * Set when the read itself has no public evidence (an [assumed] endpoint, not just an assumed body):
+   * `tug doctor` then says so next to the result, and a 404 means the endpoint is missing, not the data.
+   */
+  unverified?: {
+    /** The request, e.g. `GET /api/rental/v1/contracts`. */
+    read: string;
+    /** What tug needs it for ("to find …"). */
+    neededFor: string;
+    /** What tug cannot do when the server does not have it. */
+    without: string;
+  };
 }

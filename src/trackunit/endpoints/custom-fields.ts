@@ -188,6 +188,8 @@ export const fieldValueSchema: Schema = {
       booleanValue: s.boolean,
       dateValue: s.string,
       monetaryValue: s.object({ amount: s.number, currency: s.string }),
+      // JSON fields [documented type, SDK guide]: any JSON value, object or not.
+      jsonValue: {},
     },
     [],
   ),

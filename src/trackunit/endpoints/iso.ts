@@ -9,6 +9,9 @@
  * [assumed] the single-element path `/Fleet/Equipment/ID/{identifier}` ([observed-3p]) and its 404 for an
  *   unknown identifier; the JSON shape (iso-fleet-sample.json); that Links may be absent on a
  *   single-element response.
+ * [observed-3p] in JSON the metadata block is `metadata` with the asset id as `assetId` (a client written
+ *   from the official aemp-iso-api.json matches on it, evidence/README.md); XML has the documented
+ *   `Metadata`/`MachineId`. Elements are passed through as sent; sources/iso15143/record.ts reads both.
  *
  * RATE LIMIT — read before calling: the export allows ONE request per URL (path + query string) per
  * 15 minutes [documented]; repeats draw on a troubleshooting pool of 50 requests per URL that refills only
@@ -38,7 +41,10 @@ export type IsoFormat = 'xml' | 'json';
 export interface IsoRequestOptions {
   /** Wire format asked for with the Accept header; the result is normalised either way. Default json. */
   format?: IsoFormat;
-  /** Adds the Trackunit `Metadata` block (TelematicSerialNumber, MachineId, UnitId, ExternalReferenceNumber). */
+  /**
+   * Adds the Trackunit metadata block: XML `Metadata` {TelematicSerialNumber, MachineId, UnitId,
+   * ExternalReferenceNumber}; JSON `metadata` with the asset id as `assetId`.
+   */
   addMetadata?: boolean;
   /** Adds the extended machine insights (BatteryPotential, CumulativeMovingHours, …). */
   addExtendedData?: boolean;

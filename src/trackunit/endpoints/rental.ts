@@ -2,12 +2,21 @@
  * Rental (ERP) API (../shared/trackunit-api/rental.md) — the one place in the client where its paths and
  * request/response shapes live. [documented]: base /api/rental/v1; `POST /synchronization` for one asset
  * with 200 (matched), 202 (accepted, matched later) and 404 only with `X-Validate-Asset-Exists: true`;
- * `GET /contract-items` with a required contractId, `active`, `start`, `end`; rental and contract status
- * values (both may grow). [assumed]: the synchronization body (asset → contractItems → contract →
- * customer, nested as Trackunit's data-model diagram draws it), the identifier-type and rate-period wire
- * values, the 200/202 response bodies, upsert by externalReference at every level, `GET /contracts` and
- * `GET /contracts/{id}` with their shape, and the contract-item shape. The schemas state what the client
- * relies on and `tug doctor` checks them.
+ * `GET /contract-items` with a required contractId, `active`, `start`, `end` (evidence/
+ * rental-api.partial.json.txt); rental and contract status values (both may grow).
+ * [documented] field names from the 2025 rental model diagram (evidence/new-rental-model.png): Asset
+ * {identifier, identifierType: String, externalReference, rentalStatus, owningDepot, contractItems},
+ * ContractItem {contract, externalReference, onRentDate, offRentDate, rentalRate}, Contract {customer,
+ * externalReference, hiringDepot, contractStatus}, RentalRate {currency, unitPrice} with subtypes Hourly,
+ * Daily, Weekly, Monthly, Fixed.
+ * [assumed]: that the diagram's nesting is the JSON body's; the identifierType values; `period` as the
+ * wire form of the rate subtype and its values; the 200/202 response bodies; upsert by externalReference
+ * at every level; the contract-item response shape.
+ * [assumed, no public evidence at all] `GET /contracts` and `GET /contracts/{id}`: nothing public shows a
+ * contract list (the OpenAPI page's contract-items read needs a contractId and offers no cross-contract
+ * list). Everything that depends on them is isolated here (`listContracts`, `getContract`,
+ * `findContractByExternalReference`) and `tug doctor` says so (`rentalProbe.unverified`). The schemas
+ * state what the client relies on and `tug doctor` checks them.
  */
 import type { TrackunitClient } from '../client.js';
 import { listAll } from '../paginate.js';
@@ -20,7 +29,10 @@ export const SYNCHRONIZATION_PATH = `${RENTAL_PATH}/synchronization`;
 export const CONTRACTS_PATH = `${RENTAL_PATH}/contracts`;
 export const CONTRACT_ITEMS_PATH = `${RENTAL_PATH}/contract-items`;
 
-/** Matching by asset id, serial number or external reference [documented]; wire values [assumed]. */
+/**
+ * Matching by asset id, serial number or external reference [documented: ERP guide]; a plain String in
+ * the 2025 diagram (evidence/new-rental-model.png); these values [assumed].
+ */
 export type IdentifierType = 'ASSET_ID' | 'SERIAL_NUMBER' | 'EXTERNAL_REFERENCE' | (string & {});
 
 /** [documented] ERP guide — "New types may be added". */
@@ -40,7 +52,10 @@ export type RentalStatus =
 /** [documented] ERP guide — "New values may be added". */
 export type ContractStatus = 'OPEN' | 'RESERVED' | 'CANCELLED' | 'COMPLETED' | (string & {});
 
-/** Diagram labels Hourly … Fixed [documented]; wire values [assumed]. */
+/**
+ * The RentalRate subtypes Hourly … Fixed [documented: evidence/new-rental-model.png]; the diagram does not
+ * show how a subtype is told apart on the wire: `period` and these values are [assumed].
+ */
 export type RatePeriod = 'HOURLY' | 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'FIXED' | (string & {});
 
 /** A DEPOT site (Sites API). */
@@ -48,6 +63,7 @@ export interface SiteRef {
   siteId: string;
 }
 
+/** currency + unitPrice [documented: evidence/new-rental-model.png]; `period` [assumed], see RatePeriod. */
 export interface RentalRate {
   currency: string;
   unitPrice: number;
@@ -64,7 +80,8 @@ export interface SyncCustomer {
 /** A new contract needs its customer; a contract stays bound to its first customer. */
 export interface SyncContract {
   externalReference: string;
-  status?: ContractStatus | null;
+  /** The diagram's name [documented: evidence/new-rental-model.png]. */
+  contractStatus?: ContractStatus | null;
   startDate?: string | null;
   endDate?: string | null;
   hiringDepot?: SiteRef | null;
@@ -106,10 +123,11 @@ export interface SyncOptions {
   validateAssetExists?: boolean;
 }
 
+/** [assumed] the whole read shape (no public contract read); field names follow the 2025 diagram. */
 export interface Contract {
   id: string;
   externalReference: string;
-  status: ContractStatus | null;
+  contractStatus: ContractStatus | null;
   startDate: string | null;
   endDate: string | null;
   customerId: string;
@@ -134,7 +152,7 @@ export interface ContractItem {
 export interface ContractFilter {
   customerId?: string;
   externalReference?: string;
-  status?: ContractStatus | ContractStatus[];
+  contractStatus?: ContractStatus | ContractStatus[];
   assetId?: string;
 }
 
@@ -150,13 +168,13 @@ export const contractSchema: Schema = s.object(
   {
     id: s.uuid,
     externalReference: s.string,
-    status: s.nullableString,
+    contractStatus: s.nullableString,
     startDate: s.nullableDateTime,
     endDate: s.nullableDateTime,
     customerId: s.uuid,
     hiringDepotId: s.nullableUuid,
   },
-  ['id', 'externalReference', 'status', 'customerId'],
+  ['id', 'externalReference', 'contractStatus', 'customerId'],
 );
 
 export const rentalRateSchema: Schema = s.object({ currency: s.string, unitPrice: s.number, period: s.string });
@@ -187,7 +205,7 @@ export function rentalApi(client: TrackunitClient) {
     listAll<Contract>(client, {
       family,
       path: CONTRACTS_PATH,
-      query: { customerId: filter.customerId, externalReference: filter.externalReference, status: filter.status, assetId: filter.assetId },
+      query: { customerId: filter.customerId, externalReference: filter.externalReference, contractStatus: filter.contractStatus, assetId: filter.assetId },
     });
   return {
     /**
@@ -210,7 +228,7 @@ export function rentalApi(client: TrackunitClient) {
       // Any other 2xx is the documented "synchronized and matched" answer.
       return { matched: response.body?.matched !== false, ...(assetId ? { assetId } : {}), status: 200 };
     },
-    /** Every contract (all pages), optionally filtered. */
+    /** Every contract (all pages), optionally filtered. [assumed] endpoint: nothing public shows it. */
     listContracts,
     getContract: async (id: string) => (await client.request<Contract>({ family, method: 'GET', path: `${CONTRACTS_PATH}/${encodeURIComponent(id)}` })).body,
     /** externalReference is the ERP key and unique [documented]: at most one contract matches. */
@@ -228,8 +246,8 @@ export function rentalApi(client: TrackunitClient) {
 
 /**
  * `tug doctor`: one harmless read and the shape it must have. The documented read (contract items)
- * needs a contract id, so the probe lists contracts — an [assumed] endpoint: a 404 here on the real
- * service means the path is wrong, not that the entitlement is missing.
+ * needs a contract id, so the probe lists contracts — an endpoint nothing public shows: a 404 here on
+ * the real service means the endpoint is missing, not that the entitlement is.
  */
 export const rentalProbe: EndpointProbe = {
   api: 'Rental',
@@ -237,4 +255,9 @@ export const rentalProbe: EndpointProbe = {
   entitlement: 'IrisX with the Rental API',
   read: async (client) => (await client.request({ family: 'rental', method: 'GET', path: CONTRACTS_PATH, query: { size: 5 } })).body,
   schema: s.page(contractSchema),
+  unverified: {
+    read: `GET ${CONTRACTS_PATH}`,
+    neededFor: 'to find live contracts and their ids (contract items are only read per contract id)',
+    without: 'tug cannot read live contracts or their items',
+  },
 };

@@ -35,7 +35,7 @@ export default function setup(store: Store): void {
   if (!walkIn) throw new Error('setup: the demo walk-in customer is missing');
   const contractId = store.newId();
   store.contracts.set(contractId, {
-    id: contractId, externalReference: 'HAND-0001', status: 'ON_HOLD', startDate: '2026-11-20T00:00:00.000Z', endDate: null,
+    id: contractId, externalReference: 'HAND-0001', contractStatus: 'ON_HOLD', startDate: '2026-11-20T00:00:00.000Z', endDate: null,
     customerId: walkIn.id, hiringDepotId: null, createdAt: STAMP, updatedAt: STAMP,
   });
   const itemId = store.newId();

@@ -44,12 +44,32 @@ export function wantsJson(accept: string | undefined): boolean {
   return json > 0 && json >= xml;
 }
 
+/**
+ * The JSON form of the Metadata block: `metadata` with the asset's id as `assetId`, as a client written
+ * from the official aemp-iso-api.json reads it ([observed-3p], evidence/README.md); the XML keeps the
+ * documented `Metadata`/`MachineId`. The other three members keep their documented XML names in JSON
+ * [assumed: the evidence names only assetId]. Same position in the element, so key order is stable.
+ */
+function jsonEquipment(element: IsoElement): IsoElement {
+  if (!('Metadata' in element)) return element;
+  const out: IsoElement = {};
+  for (const [key, value] of Object.entries(element)) {
+    if (key !== 'Metadata' || value === null || typeof value !== 'object') {
+      out[key] = value;
+      continue;
+    }
+    const { MachineId, ...rest } = value;
+    out.metadata = { assetId: MachineId ?? null, ...rest };
+  }
+  return out;
+}
+
 export function jsonDocument(doc: SnapshotDocument): Record<string, unknown> {
   return {
     version: '2',
     snapshotTime: doc.snapshotTime,
     ...(doc.links ? { links: doc.links.map((l) => ({ rel: l.rel, href: l.href })) } : {}),
-    equipment: doc.equipment,
+    equipment: doc.equipment.map(jsonEquipment),
   };
 }
 

@@ -11,7 +11,7 @@ import { contractItemView, contractView } from './shapes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ITEM_SORTABLE = ['externalReference', 'assetId', 'onRentDate', 'offRentDate', 'deliveryDate', 'pickupDate', 'createdAt', 'updatedAt'];
-const CONTRACT_SORTABLE = ['externalReference', 'status', 'startDate', 'endDate', 'customerId', 'createdAt', 'updatedAt'];
+const CONTRACT_SORTABLE = ['externalReference', 'contractStatus', 'startDate', 'endDate', 'customerId', 'createdAt', 'updatedAt'];
 
 const rejected = (field: string, value: string | null, reason: string): Violation => ({
   field,
@@ -112,14 +112,14 @@ export function listContracts(ctx: RequestContext): Reply {
   if (violations.length > 0 || !request) throw constraintViolation(violations);
   const customerId = ctx.query.get('customerId');
   const reference = ctx.query.get('externalReference');
-  const statuses = multiValue(ctx.query, 'status');
+  const statuses = multiValue(ctx.query, 'contractStatus');
   const assetId = ctx.query.get('assetId');
   const onAsset = new Set<string>();
   if (assetId) for (const item of ctx.store.contractItems.values()) if (item.assetId === assetId) onAsset.add(item.contractId);
   const contracts = [...ctx.store.contracts.values()]
     .filter((c) => !customerId || c.customerId === customerId)
     .filter((c) => !reference || c.externalReference === reference)
-    .filter((c) => statuses.length === 0 || (c.status !== null && statuses.includes(c.status)))
+    .filter((c) => statuses.length === 0 || (c.contractStatus !== null && statuses.includes(c.contractStatus)))
     .filter((c) => !assetId || onAsset.has(c.id));
   return ok(paginate(contracts, request, contractView));
 }

@@ -6,7 +6,11 @@ import type { Address, ContractItemRecord, ContractRecord, RentalRate } from '..
 
 export const RENTAL_BASE = '/api/rental/v1';
 
-/** [assumed] wire values of the documented matching keys (asset id, serial number, external reference). */
+/**
+ * [assumed] wire values of the documented matching keys (asset id, serial number, external reference).
+ * The 2025 diagram (evidence/new-rental-model.png) types identifierType as a plain String, where the old
+ * one had an AssetIdentifierType enum: the values themselves are still not shown anywhere.
+ */
 export const IDENTIFIER_TYPES = ['ASSET_ID', 'SERIAL_NUMBER', 'EXTERNAL_REFERENCE'] as const;
 export type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
 
@@ -27,7 +31,11 @@ export const RENTAL_STATUSES = [
 /** [documented] ERP guide — "New values may be added". */
 export const CONTRACT_STATUSES = ['OPEN', 'RESERVED', 'CANCELLED', 'COMPLETED'] as const;
 
-/** [assumed] wire values of the documented diagram labels Hourly … Fixed. */
+/**
+ * [assumed] wire values of the documented diagram labels Hourly … Fixed. The 2025 diagram
+ * (evidence/new-rental-model.png) draws them as subtypes of RentalRate {currency, unitPrice}; how a
+ * subtype shows on the wire is not drawn — `period` is our guess.
+ */
 export const RATE_PERIODS = ['HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'FIXED'] as const;
 
 /** Customer types as in customers.md (wire values [assumed]); default OTHER. */
@@ -48,7 +56,8 @@ export interface CustomerPayload {
 
 export interface ContractPayload {
   externalReference: string;
-  status?: string | null;
+  /** [documented] name, evidence/new-rental-model.png (Contract.contractStatus). */
+  contractStatus?: string | null;
   startDate?: string | null;
   endDate?: string | null;
   hiringDepot?: SiteRef | null;
@@ -81,7 +90,7 @@ export function contractView(contract: ContractRecord): Record<string, unknown> 
   return {
     id: contract.id,
     externalReference: contract.externalReference,
-    status: contract.status,
+    contractStatus: contract.contractStatus,
     startDate: contract.startDate,
     endDate: contract.endDate,
     customerId: contract.customerId,

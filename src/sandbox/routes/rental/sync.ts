@@ -60,7 +60,7 @@ function upsertCustomer(store: Store, now: string, p: CustomerPayload): Customer
 
 function upsertContract(store: Store, now: string, p: ContractPayload, customers: Map<string, CustomerRecord>): ContractRecord {
   const patch: Partial<ContractRecord> = {
-    status: p.status,
+    contractStatus: p.contractStatus,
     startDate: p.startDate,
     endDate: p.endDate,
     hiringDepotId: p.hiringDepot === undefined ? undefined : (p.hiringDepot?.siteId ?? null),
@@ -74,7 +74,7 @@ function upsertContract(store: Store, now: string, p: ContractPayload, customers
   const contract: ContractRecord = {
     id: store.newId(),
     externalReference: p.externalReference,
-    status: null,
+    contractStatus: null,
     startDate: null,
     endDate: null,
     customerId: '', // validation guarantees a customer for a new contract

@@ -87,7 +87,7 @@ function checkCustomer(c: Checker, store: Store, customer: Json, facts: PayloadF
 
 function checkContract(c: Checker, store: Store, contract: Json, facts: PayloadFacts): void {
   c.string(contract, 'externalReference', { required: true, maxLength: MAX_TEXT });
-  c.enumValue(contract, 'status', CONTRACT_STATUSES);
+  c.enumValue(contract, 'contractStatus', CONTRACT_STATUSES);
   c.dateTime(contract, 'startDate');
   c.dateTime(contract, 'endDate');
   const ref = text(contract.externalReference);
