@@ -9,6 +9,7 @@ import type { ChalkInstance } from 'chalk';
 import { describeDuration } from '../core/budget.js';
 import type { Change, Op, Plan, PlanProblem } from '../core/plan.js';
 import { compareText } from '../core/canonical.js';
+import { formatCount, plural } from './count.js';
 import { diffChange, pathText, type PathStep } from './field-diff.js';
 
 /** Values longer than this (as JSON) are cut with an ellipsis: a diff line stays one screen line. */
@@ -34,10 +35,7 @@ export function printable(text: string): string {
   });
 }
 
-/** 1234567 → "1,234,567" (fixed format, independent of the machine's locale). */
-export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+export { formatCount } from './count.js';
 
 /** A value as compact JSON, cut at `max` characters. */
 export function formatValue(value: unknown, max = MAX_VALUE_CHARS): string {
@@ -110,9 +108,9 @@ export function summaryLine(plan: Plan): string {
   if (hasChanges(plan)) return `Plan: ${countsPhrase(opTotals(plan))}.`;
   const errors = plan.problems.filter((p) => p.severity === 'error').length;
   const warnings = plan.problems.length - errors;
-  if (errors > 0) return `No changes planned, but ${formatCount(errors)} ${errors === 1 ? 'error needs' : 'errors need'} fixing (see Problems).`;
+  if (errors > 0) return `No changes planned, but ${plural(errors, 'error')} ${errors === 1 ? 'needs' : 'need'} fixing (see Problems).`;
   if (warnings > 0) {
-    return `No changes planned, but ${formatCount(warnings)} ${warnings === 1 ? 'warning' : 'warnings'} (see Problems): the account may still differ from the manifests.`;
+    return `No changes planned, but ${plural(warnings, 'warning')} (see Problems): the account may still differ from the manifests.`;
   }
   return 'No changes. The account matches the manifests.';
 }
@@ -125,8 +123,7 @@ export function budgetLine(plan: Plan): string {
     .filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0)
     .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .map(([family, count]) => `${family} ${formatCount(count)}`);
-  const noun = budget.totalRequests === 1 ? 'API request' : 'API requests';
-  return `apply will make ${formatCount(budget.totalRequests)} ${noun}: ${families.join(', ')}; at the configured rate limits ${describeDuration(budget.predictedSeconds)}.`;
+  return `apply will make ${plural(budget.totalRequests, 'API request')}: ${families.join(', ')}; at the configured rate limits ${describeDuration(budget.predictedSeconds)}.`;
 }
 
 /** Unmanaged objects per kind (in plan order): the count and the first labels. */

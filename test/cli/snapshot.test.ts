@@ -20,7 +20,7 @@ const COLUMNS = 'pin,serialNumber,make,model,equipmentId,assetId,externalReferen
 describe('tug snapshot --sandbox', () => {
   it('exports the embedded demo fleet as RFC 4180 CSV on stdout, the summary on stderr', async () => {
     const { code, stdout, stderr } = await tug(['snapshot', '--sandbox', '--format', 'csv']);
-    expect(stderr).toMatch(/^ISO snapshot: (\d+) assets from 1 pages; 1 request made, 0 served from cache, 0 troubleshooting-pool requests used\n$/);
+    expect(stderr).toMatch(/^ISO snapshot: (\d+) assets from 1 page; 1 request made, 0 served from cache, 0 troubleshooting-pool requests used\n$/);
     expect(code).toBe(0);
     expect(stdout.startsWith(`${COLUMNS}\r\n`)).toBe(true);
     const rows = parse(stdout, { columns: true }) as Array<Record<string, string>>;
@@ -54,7 +54,7 @@ describe('tug snapshot against a sandbox through the environment', () => {
     const progress = first.stderr.split('\n').filter((l) => l.includes('pages ('));
     // A line each time another tenth of the pages is done (non-TTY).
     expect(progress).toEqual([2, 3, 5, 6, 8, 9, 11, 12, 14, 15].map((done, i) => `ISO snapshot: ${done}/15 pages (${(i + 1) * 10}%)`));
-    expect(first.stderr).toContain('ISO snapshot: 1500 assets from 15 pages; 15 requests made, 0 served from cache, 0 troubleshooting-pool requests used');
+    expect(first.stderr).toContain('ISO snapshot: 1,500 assets from 15 pages; 15 requests made, 0 served from cache, 0 troubleshooting-pool requests used');
     expect(first.stdout.trim().split('\n')).toHaveLength(1500);
     expect(await readdir(join(state.path, 'iso15143'))).toHaveLength(1);
 

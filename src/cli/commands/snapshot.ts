@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, TugError } from '../../errors.js';
+import { formatCount, plural } from '../../render/count.js';
 import { toCsv } from '../../render/csv.js';
 import { writeFileAtomic } from '../../sources/iso15143/atomic-write.js';
 import { ISO_URL_WINDOW_MS } from '../../sources/iso15143/budget.js';
@@ -116,9 +117,9 @@ export function formatAge(ms: number): string {
 }
 
 function summary(what: string, stats: IsoRunStats, now: number, extra: string[]): string {
-  const cached = stats.fromCache === 0 ? '0 served from cache' : `${stats.fromCache} served from cache (${formatAge(now - (stats.oldestCachedAt ?? now))} old)`;
-  const parts = [`${stats.requests} request${stats.requests === 1 ? '' : 's'} made`, cached, `${stats.poolRequests} troubleshooting-pool requests used`];
-  if (stats.throttled > 0) parts.push(`${stats.throttled} per-second 429s waited out`);
+  const cached = stats.fromCache === 0 ? '0 served from cache' : `${formatCount(stats.fromCache)} served from cache (${formatAge(now - (stats.oldestCachedAt ?? now))} old)`;
+  const parts = [`${plural(stats.requests, 'request')} made`, cached, `${plural(stats.poolRequests, 'troubleshooting-pool request')} used`];
+  if (stats.throttled > 0) parts.push(`${plural(stats.throttled, 'per-second 429')} waited out`);
   return `ISO snapshot: ${what}; ${[...parts, ...extra].join(', ')}`;
 }
 
@@ -127,7 +128,7 @@ async function fetchRecords(options: SnapshotOptions, source: IsoSourceOptions, 
     const progress = progressPrinter(ctx);
     const snapshot = await fetchIsoSnapshot({ ...source, onProgress: progress.onProgress }).finally(progress.close);
     const extra = snapshot.duplicates > 0 ? [`${snapshot.duplicates} duplicate equipment dropped`] : [];
-    return { records: snapshot.records, stats: snapshot.stats, what: `${snapshot.records.length} assets from ${snapshot.pages} pages`, extra };
+    return { records: snapshot.records, stats: snapshot.stats, what: `${plural(snapshot.records.length, 'asset')} from ${plural(snapshot.pages, 'page')}`, extra };
   }
   const { record, stats } = await fetchIsoElement({ ...source, identifier: options.id });
   if (!record) {
