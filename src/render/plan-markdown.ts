@@ -25,6 +25,7 @@ import {
   opTotals,
   printable,
   problemSubject,
+  shortenLabel,
   summaryLine,
   unmanagedGroups,
 } from './plan-text.js';
@@ -253,7 +254,7 @@ function detailSection(plan: Plan, room: number): Fitted {
 function unmanagedSection(plan: Plan, room: number): Fitted {
   if (plan.unmanaged.length === 0) return { text: '', omitted: 0 };
   const lines = unmanagedGroups(plan).map((group) => {
-    const labels = group.labels.map((label) => escapeMarkdown(label.length > 60 ? `${label.slice(0, 59)}…` : label));
+    const labels = group.labels.map((label) => escapeMarkdown(shortenLabel(label, 60)));
     const more = group.count > labels.length ? `, … and ${formatCount(group.count - labels.length)} more` : '';
     return `- **${escapeMarkdown(group.kind)}** (${formatCount(group.count)}): ${labels.join(', ')}${more}`;
   });

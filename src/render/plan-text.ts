@@ -14,6 +14,8 @@ import { diffChange, pathText, type PathStep } from './field-diff.js';
 
 /** Values longer than this (as JSON) are cut with an ellipsis: a diff line stays one screen line. */
 export const MAX_VALUE_CHARS = 80;
+/** An unmanaged object's label is shortened to this many characters (before quoting). */
+export const MAX_LABEL_CHARS = 38;
 /** Labels of unmanaged objects shown per kind; the rest is a count. */
 export const MAX_UNMANAGED_LABELS = 10;
 
@@ -36,6 +38,38 @@ export function printable(text: string): string {
 }
 
 export { formatCount } from './count.js';
+
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** Brackets `text` leaves open, as the closers that would end them (innermost first). */
+function unclosed(text: string): string {
+  const open: string[] = [];
+  for (const ch of text) {
+    if (ch in CLOSER) open.push(CLOSER[ch]!);
+    else if (open.at(-1) === ch) open.pop();
+  }
+  return open.reverse().join('');
+}
+
+/**
+ * `text` in at most `max` characters without breaking its structure: a trailing `(…)` qualifier (an
+ * external reference, a type, a status) is kept whole while it takes at most half the room and the name
+ * before it is shortened; otherwise the text is cut with an ellipsis and every bracket the cut left open
+ * is closed after it. Callers quote the result, so quotes always close too.
+ */
+export function shortenLabel(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const qualifier = /\s*\([^()]*\)$/.exec(text)?.[0];
+  if (qualifier !== undefined && qualifier.length <= max / 2) {
+    return `${shortenLabel(text.slice(0, -qualifier.length), max - qualifier.length)}${qualifier}`;
+  }
+  for (let keep = max - 1; keep > 0; keep -= 1) {
+    const cut = text.slice(0, keep).trimEnd();
+    const closers = unclosed(cut);
+    if (cut.length + 1 + closers.length <= max) return `${cut}…${closers}`;
+  }
+  return '…';
+}
 
 /** A value as compact JSON, cut at `max` characters. */
 export function formatValue(value: unknown, max = MAX_VALUE_CHARS): string {
@@ -177,7 +211,7 @@ function unmanagedLines(plan: Plan): string[] {
   if (plan.unmanaged.length === 0) return [];
   const lines = ['Unmanaged (not in any manifest and not managed by tug; left alone):'];
   for (const group of unmanagedGroups(plan)) {
-    const labels = group.labels.map((label) => printable(formatValue(label, 40)));
+    const labels = group.labels.map((label) => printable(JSON.stringify(shortenLabel(label, MAX_LABEL_CHARS))));
     const more = group.count > labels.length ? `, … and ${formatCount(group.count - labels.length)} more` : '';
     lines.push(`  ${group.kind}: ${formatCount(group.count)} (${labels.join(', ')}${more})`);
   }

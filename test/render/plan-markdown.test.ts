@@ -169,6 +169,12 @@ describe('renderPlanMarkdown', () => {
     expect(two).toContain('      … 2 more fields (see the plan file)\n');
   });
 
+  it('shortens long unmanaged labels without leaving a bracket open', () => {
+    const label = 'Customer with a name long enough to need cutting in a comment (CUST-1234)';
+    const md = renderPlanMarkdown(makePlan([], { unmanaged: [{ kind: 'Customer', liveId: 'c1', label }] }));
+    expect(md).toContain(`- **Customer** (1): ${escapeMarkdown('Customer with a name long enough to need cuttin… (CUST-1234)')}\n`);
+  });
+
   it('uses the rich delete list while it fits', () => {
     const plan = makePlan([makeChange('delete', 'Depot', 'old', { notes: ['3 assets lose their owning depot'] })]);
     expect(renderPlanMarkdown(plan)).toContain('- `Depot/old` — 3 assets lose their owning depot\n');
