@@ -10,6 +10,7 @@ import { describeDuration } from '../core/budget.js';
 import type { Change, Op, Plan, PlanProblem } from '../core/plan.js';
 import { compareText } from '../core/canonical.js';
 import { formatCount, plural } from './count.js';
+import { printable } from './printable.js';
 import { diffChange, pathText, type PathStep } from './field-diff.js';
 
 /** Values longer than this (as JSON) are cut with an ellipsis: a diff line stays one screen line. */
@@ -22,21 +23,7 @@ export const MAX_UNMANAGED_LABELS = 10;
 export const OP_SYMBOL: Record<Op, string> = { create: '+', update: '~', delete: '-', sync: '↻' };
 const OP_ORDER: Op[] = ['create', 'update', 'sync', 'delete'];
 
-// C0/C1 controls and line separators: a live name holding ESC sequences must not drive the terminal.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-/**
- * Control characters shown as JSON escapes (`\n`, `\u001b`, `\u009b`): one line, nothing the terminal
- * obeys. JSON.stringify leaves C1 controls (U+009B is an 8-bit CSI) and U+2028/2029 as they are, so
- * those are spelled out by hand.
- */
-export function printable(text: string): string {
-  return text.replace(CONTROL, (ch) => {
-    const json = JSON.stringify(ch).slice(1, -1);
-    return json !== ch ? json : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
-
+export { printable } from './printable.js';
 export { formatCount } from './count.js';
 
 const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
