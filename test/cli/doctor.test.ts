@@ -2,6 +2,7 @@
  * `tug doctor` end to end through the CLI entry (main) against sandboxes on loopback, and the promise
  * that secrets (client secret, password, tokens) never appear in any output, error or JSON.
  */
+import { join } from 'node:path';
 import { runCli } from './run-cli.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
@@ -90,6 +91,14 @@ describe('tug doctor', () => {
     const { code, stderr } = await tug(['doctor', '--iris-url', 'http://iris.example.com'], v2Env({ url: 'http://127.0.0.1:1' } as SandboxHandle));
     expect(code).toBe(1);
     expect(stderr).toContain('must use https');
+  });
+
+  it('honours irisUrl: sandbox in tug.yaml, like plan and apply (no --sandbox, no credentials)', async () => {
+    const { code, stdout, stderr } = await runCli(['doctor'], { cwd: join(import.meta.dirname, '../../examples') });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok\s+configuration\s+iris http:\/\/127\.0\.0\.1:\d+, auth http:\/\/127\.0\.0\.1:\d+, API key/m);
+    expect(stdout).toContain('tug can work with this account.');
   });
 
   it('--sandbox checks an embedded sandbox without credentials', async () => {

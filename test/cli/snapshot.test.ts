@@ -5,6 +5,7 @@
  */
 import { runCli } from './run-cli.js';
 import { parse } from 'csv-parse/sync';
+import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,18 @@ describe('tug snapshot --sandbox', () => {
     expect(rows.every((r) => /^[0-9a-f-]{36}$/.test(r.assetId!))).toBe(true);
     expect(rows.some((r) => r.pin === '')).toBe(true); // some demo assets have no PIN
     expect(rows.filter((r) => r.operatingHours !== '').every((r) => Number.isFinite(Number(r.operatingHours)))).toBe(true);
+  });
+});
+
+describe('tug snapshot in a project whose tug.yaml says irisUrl: sandbox', () => {
+  const EXAMPLES = join(import.meta.dirname, '../../examples');
+
+  it('reads the embedded sandbox without credentials or --sandbox, like plan and apply, and leaves no state behind', async () => {
+    const { code, stdout, stderr } = await runCli(['snapshot', '--format', 'csv'], { cwd: EXAMPLES });
+    expect(stderr).toBe('ISO snapshot: 32 assets from 1 page; 1 request made, 0 served from cache, 0 troubleshooting-pool requests used\n');
+    expect(code).toBe(0);
+    expect(parse(stdout, { columns: true })).toHaveLength(32);
+    expect(existsSync(join(EXAMPLES, 'state'))).toBe(false);
   });
 });
 

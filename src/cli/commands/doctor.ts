@@ -7,7 +7,8 @@ import { runDoctor, type CheckStatus, type DoctorReport } from '../../trackunit/
 import { ENDPOINT_PROBES } from '../../trackunit/endpoints/index.js';
 import type { MetricsSnapshot } from '../../trackunit/metrics.js';
 import { formatCount, plural } from '../../render/count.js';
-import { connect, type ConnectFlags } from '../connect.js';
+import { loadProjectConfig } from '../../config/load.js';
+import { connectProject, type ConnectFlags } from '../connect.js';
 import { writeLine, type RunContext } from '../context.js';
 
 export interface DoctorFlags extends ConnectFlags {
@@ -46,8 +47,10 @@ export async function runDoctorCommand(flags: DoctorFlags, ctx: RunContext): Pro
   if (flags.format !== 'text' && flags.format !== 'json') {
     throw new ConfigError('invalid_option', `--format must be "text" or "json", got "${flags.format}"`);
   }
+  // Like plan and apply: tug.yaml here (if any) says where Trackunit is — `irisUrl: sandbox` included.
+  const config = await loadProjectConfig({ cwd: ctx.cwd });
   // A check, not a job: a failing API is reported after a few attempts rather than retried for minutes.
-  const connection = await connect(flags, ctx.env, { retry: { maxAttempts: DOCTOR_MAX_ATTEMPTS } });
+  const connection = await connectProject(config, flags, ctx.env, { retry: { maxAttempts: DOCTOR_MAX_ATTEMPTS } });
   try {
     const report = await runDoctor(connection.client, ENDPOINT_PROBES, ctx.now);
     if (flags.format === 'json') writeLine(ctx.stdout, JSON.stringify(report, null, 2));

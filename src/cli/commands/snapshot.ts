@@ -17,7 +17,8 @@ import type { IsoRunStats } from '../../sources/iso15143/cached-client.js';
 import { fetchIsoElement, fetchIsoSnapshot, type IsoProgress, type IsoSourceOptions } from '../../sources/iso15143/fetch.js';
 import type { IsoRecord } from '../../sources/iso15143/record.js';
 import { SNAPSHOT_COLUMNS, toSnapshotRow } from '../../sources/iso15143/row.js';
-import { connect, type ConnectFlags } from '../connect.js';
+import { loadProjectConfig } from '../../config/load.js';
+import { connectProject, type ConnectFlags } from '../connect.js';
 import { writeLine, type RunContext } from '../context.js';
 
 export interface SnapshotFlags extends ConnectFlags {
@@ -36,7 +37,7 @@ export interface SnapshotOptions {
   out?: string;
   id?: string;
   maxAgeMs: number;
-  /** Undefined: `state/`, or a throw-away directory with --sandbox (a fresh sandbox each run). */
+  /** Undefined: `state/`, or a throw-away directory with an embedded sandbox (a fresh one each run). */
   stateDir?: string;
   allowPool: boolean;
 }
@@ -145,13 +146,15 @@ export async function runSnapshot(options: SnapshotOptions, flags: ConnectFlags,
   if (!options.allowPool && options.maxAgeMs < ISO_URL_WINDOW_MS) {
     writeLine(ctx.stderr, `Note: --max-age below 15 minutes is raised to 15 minutes (one request per URL per 15 minutes); --use-troubleshooting-pool refetches sooner.`);
   }
-  const connection = await connect(flags, ctx.env);
+  // Like plan and apply: tug.yaml here (if any) says where Trackunit is — `irisUrl: sandbox` included.
+  const config = await loadProjectConfig({ cwd: ctx.cwd });
+  const connection = await connectProject(config, flags, ctx.env);
   let throwAway: string | undefined;
   try {
-    if (options.stateDir === undefined && flags.sandbox) throwAway = await mkdtemp(join(tmpdir(), 'tug-snapshot-'));
+    if (options.stateDir === undefined && connection.sandbox) throwAway = await mkdtemp(join(tmpdir(), 'tug-snapshot-'));
     const source: IsoSourceOptions = {
       client: connection.client,
-      stateDir: resolve(throwAway ?? options.stateDir ?? 'state'),
+      stateDir: resolve(ctx.cwd, throwAway ?? options.stateDir ?? 'state'),
       now: ctx.now,
       maxAgeMs: options.maxAgeMs,
       allowPool: options.allowPool,
