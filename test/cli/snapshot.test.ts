@@ -5,7 +5,7 @@
  */
 import { runCli } from './run-cli.js';
 import { parse } from 'csv-parse/sync';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,18 @@ describe('tug snapshot in a project whose tug.yaml says irisUrl: sandbox', () =>
     expect(code).toBe(0);
     expect(parse(stdout, { columns: true })).toHaveLength(32);
     expect(existsSync(join(EXAMPLES, 'state'))).toBe(false);
+  });
+});
+
+describe("README's snapshot --id example", () => {
+  it('names an asset of the demo fleet, and the command finds it in the embedded sandbox', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const id = /npx tug snapshot --id (\S+)/.exec(readme)?.[1];
+    expect(id).toBe('WNCE05065KT800001');
+    const { code, stdout, stderr } = await tug(['snapshot', '--sandbox', '--id', id!]);
+    expect(stderr).toBe(`ISO snapshot: 1 asset for "${id}"; 1 request made, 0 served from cache, 0 troubleshooting-pool requests used\n`);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject([{ pin: id, make: 'Wacker Neuson', model: 'EZ26' }]);
   });
 });
 
