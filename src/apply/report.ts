@@ -6,6 +6,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Op } from '../core/plan.js';
 import { ExitCode } from '../errors.js';
+import { plural } from '../render/count.js';
 import { printable } from '../render/plan-text.js';
 import type { JournalError } from '../state/journal.js';
 
@@ -102,7 +103,7 @@ export function renderApplyText(report: ApplyReport, c: ChalkInstance): string {
   const secs = (report.wallMs / 1000).toFixed(1);
   lines.push(
     `Apply: ${tally(report, 'applied')} applied, ${tally(report, 'failed')} failed, ${tally(report, 'skipped')} skipped` +
-      ` — ${report.requests} requests, ${report.retries} retries, ${report.rateLimited} × 429, ${secs} s.`,
+      ` — ${plural(report.requests, 'request')}, ${plural(report.retries, 'retry', 'retries')}, ${report.rateLimited} × 429, ${secs} s.`,
   );
   if (report.stoppedEarly) lines.push(c.yellow(`Stopped early (${report.stoppedEarly}); finish with \`tug apply --resume\`.`));
   for (const r of report.convergence.remaining) {

@@ -57,8 +57,14 @@ export async function connect(flags: ConnectFlags, env: NodeJS.ProcessEnv, extra
  * TRACKUNIT_* variables. `irisUrl: sandbox` (or --sandbox) runs against an embedded sandbox with the demo
  * seed — fresh on every run, for demos and trials.
  */
-export async function connectProject(config: ProjectConfig, flags: ConnectFlags, env: NodeJS.ProcessEnv): Promise<Connection> {
+export async function connectProject(
+  config: ProjectConfig,
+  flags: ConnectFlags,
+  env: NodeJS.ProcessEnv,
+  overrides: Pick<ClientConfigInput, 'retry' | 'timeouts'> = {},
+): Promise<Connection> {
   const extra: Omit<ClientConfigInput, 'auth'> = {
+    ...overrides,
     limits: config.rateLimits,
     ...(config.trackunit.irisUrl ? { irisUrl: config.trackunit.irisUrl } : {}),
     ...(config.trackunit.authUrl ? { authUrl: config.trackunit.authUrl } : {}),

@@ -52,7 +52,7 @@ export function metricsDelta(before: MetricsSnapshot, after: MetricsSnapshot): M
     const d = minus(m, before.families[name]);
     if (Object.values(d).some((v) => v !== 0)) families[name] = d;
   }
-  return { families, totals: minus(after.totals, before.totals), tokenRequests: after.tokenRequests - before.tokenRequests };
+  return { families, totals: minus(after.totals, before.totals), tokenRequests: after.tokenRequests - before.tokenRequests, tokenRetries: after.tokenRetries - before.tokenRetries };
 }
 
 async function readLists(client: TrackunitClient): Promise<LiveState> {

@@ -4,6 +4,7 @@
  * escape-markdown.ts) so an identity or an error message cannot break the comment or mention anyone.
  */
 import { convergedLine, describeRemaining, type ApplyReport, type OutcomeStatus } from '../apply/report.js';
+import { plural } from './count.js';
 import { codeSpan, escapeMarkdown } from './escape-markdown.js';
 
 const tally = (report: ApplyReport, status: OutcomeStatus) => report.outcomes.filter((o) => o.status === status).length;
@@ -20,7 +21,7 @@ export function renderApplyMarkdown(report: ApplyReport): string {
   const failed = tally(report, 'failed');
   const skipped = tally(report, 'skipped');
   const out: string[] = ['<!-- tug-apply -->', `### tug apply: ${applied} applied, ${failed} failed, ${skipped} skipped`, ''];
-  out.push(`${report.requests} API requests, ${report.retries} retries, ${report.rateLimited} × 429, ${(report.wallMs / 1000).toFixed(1)} s${report.resumed ? ' (resumed)' : ''}.`, '');
+  out.push(`${plural(report.requests, 'API request')}, ${plural(report.retries, 'retry', 'retries')}, ${report.rateLimited} × 429, ${(report.wallMs / 1000).toFixed(1)} s${report.resumed ? ' (resumed)' : ''}.`, '');
   if (report.stoppedEarly) out.push(`**Stopped early** (${escapeMarkdown(report.stoppedEarly)}): finish with \`tug apply --resume\`.`, '');
   const remaining = report.convergence.remaining;
   if (remaining.length > 0) {

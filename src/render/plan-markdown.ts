@@ -13,6 +13,7 @@
  */
 import { KIND_NAMES } from '../config/project.js';
 import type { Change, Op, Plan } from '../core/plan.js';
+import { plural } from './count.js';
 import { codeSpan, escapeHtml, escapeMarkdown, fencedBlock } from './escape-markdown.js';
 import {
   budgetLine,
@@ -24,6 +25,7 @@ import {
   opTotals,
   printable,
   problemSubject,
+  shortenLabel,
   summaryLine,
   unmanagedGroups,
 } from './plan-text.js';
@@ -103,7 +105,7 @@ function breachSection(plan: Plan, room: number): string {
   for (const [kind, ids] of protectedIds) {
     lines.push(`- **protected** (${escapeMarkdown(kind)}): these are protected and cannot be deleted: ${ids.map(idSpan).join(', ')}`);
   }
-  return fitLines(lines, room, (n) => `- … ${formatCount(n)} more breaches (see the plan file)`).text;
+  return fitLines(lines, room, (n) => `- … ${plural(n, 'more breach', 'more breaches')} (see the plan file)`).text;
 }
 
 /** Keep whole lines while they fit in `room`; the last line counts the rest. */
@@ -140,7 +142,7 @@ function compactDeletes(deletes: Change[], room: number): Fitted {
   for (const [kind, changes] of groupByKind(deletes)) {
     const open = `<details><summary>${escapeHtml(kind)}: ${formatCount(changes.length)} to delete</summary>\n\n`;
     const close = '\n\n</details>';
-    const warning = (n: number) => `\n\n**${formatCount(n)} more ${escapeMarkdown(kind)} deletes could not be named within the comment size limit; the plan file lists them.**`;
+    const warning = (n: number) => `\n\n**${plural(n, `more ${escapeMarkdown(kind)} delete`)} could not be named within the comment size limit; the plan file lists them.**`;
     const budget = room - used - SEP.length - open.length - close.length - warning(changes.length).length - 8;
     const ids: string[] = [];
     let size = 0;
@@ -180,7 +182,7 @@ function problemSection(plan: Plan, room: number): Fitted {
   });
   const heading = `### Problems (${formatCount(ordered.length)})\n\n`;
   if (room < heading.length + 100) return { text: '', omitted: ordered.length };
-  const fitted = fitLines(lines, room - heading.length, (n) => `- … ${formatCount(n)} more problems not shown`);
+  const fitted = fitLines(lines, room - heading.length, (n) => `- … ${plural(n, 'more problem')} not shown`);
   return { text: heading + fitted.text, omitted: fitted.omitted };
 }
 
@@ -196,7 +198,7 @@ function diffLines(change: Change): string[] {
     if (field.to !== undefined) lines.push(`${field.sign === '~' && field.from === undefined ? ' ' : '+'}     ${field.path}: ${field.to}`);
     else if (field.sign === '+') lines.push(`+     ${field.path}`);
   }
-  if (fields.length > MAX_FIELD_LINES) lines.push(`      … ${formatCount(fields.length - MAX_FIELD_LINES)} more fields (see the plan file)`);
+  if (fields.length > MAX_FIELD_LINES) lines.push(`      … ${plural(fields.length - MAX_FIELD_LINES, 'more field')} (see the plan file)`);
   for (const note of change.notes) lines.push(`      note: ${printable(note)}`);
   if (change.reason !== undefined) lines.push(`      (${printable(change.reason)})`);
   return lines;
@@ -213,7 +215,7 @@ function kindTitle(plan: Plan, kind: string): string {
 /** One kind's folded details: as many whole changes as fit in `share`. */
 function kindDetails(plan: Plan, kind: string, changes: Change[], share: number): Fitted {
   const open = `<details><summary>${kindTitle(plan, kind)}</summary>\n\n`;
-  const more = (n: number) => `\n\n_… ${formatCount(n)} more ${escapeMarkdown(kind)} changes not shown._`;
+  const more = (n: number) => `\n\n_… ${plural(n, `more ${escapeMarkdown(kind)} change`)} not shown._`;
   const close = '\n\n</details>';
   let budget = share - open.length - close.length - more(changes.length).length - 16;
   const lines: string[] = [];
@@ -252,7 +254,7 @@ function detailSection(plan: Plan, room: number): Fitted {
 function unmanagedSection(plan: Plan, room: number): Fitted {
   if (plan.unmanaged.length === 0) return { text: '', omitted: 0 };
   const lines = unmanagedGroups(plan).map((group) => {
-    const labels = group.labels.map((label) => escapeMarkdown(label.length > 60 ? `${label.slice(0, 59)}…` : label));
+    const labels = group.labels.map((label) => escapeMarkdown(shortenLabel(label, 60)));
     const more = group.count > labels.length ? `, … and ${formatCount(group.count - labels.length)} more` : '';
     return `- **${escapeMarkdown(group.kind)}** (${formatCount(group.count)}): ${labels.join(', ')}${more}`;
   });
@@ -268,10 +270,10 @@ function unmanagedSection(plan: Plan, room: number): Fitted {
 
 function omissionNote(deletes: number, changes: number, problems: number, unmanaged: number): string {
   const parts = [
-    deletes > 0 ? `${formatCount(deletes)} deletes (named only in the plan file)` : '',
-    changes > 0 ? `${formatCount(changes)} more changes` : '',
-    problems > 0 ? `${formatCount(problems)} more problems` : '',
-    unmanaged > 0 ? `${formatCount(unmanaged)} unmanaged objects` : '',
+    deletes > 0 ? `${plural(deletes, 'delete')} (named only in the plan file)` : '',
+    changes > 0 ? plural(changes, 'more change') : '',
+    problems > 0 ? plural(problems, 'more problem') : '',
+    unmanaged > 0 ? plural(unmanaged, 'unmanaged object') : '',
   ].filter((p) => p !== '');
   if (parts.length === 0) return '';
   return `_… ${parts.join(', ')} not shown (the full plan is in the plan file / CI artifact)._`;

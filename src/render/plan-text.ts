@@ -9,34 +9,53 @@ import type { ChalkInstance } from 'chalk';
 import { describeDuration } from '../core/budget.js';
 import type { Change, Op, Plan, PlanProblem } from '../core/plan.js';
 import { compareText } from '../core/canonical.js';
+import { formatCount, plural } from './count.js';
+import { printable } from './printable.js';
 import { diffChange, pathText, type PathStep } from './field-diff.js';
 
 /** Values longer than this (as JSON) are cut with an ellipsis: a diff line stays one screen line. */
 export const MAX_VALUE_CHARS = 80;
+/** An unmanaged object's label is shortened to this many characters (before quoting). */
+export const MAX_LABEL_CHARS = 38;
 /** Labels of unmanaged objects shown per kind; the rest is a count. */
 export const MAX_UNMANAGED_LABELS = 10;
 
 export const OP_SYMBOL: Record<Op, string> = { create: '+', update: '~', delete: '-', sync: '↻' };
 const OP_ORDER: Op[] = ['create', 'update', 'sync', 'delete'];
 
-// C0/C1 controls and line separators: a live name holding ESC sequences must not drive the terminal.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+export { printable } from './printable.js';
+export { formatCount } from './count.js';
 
-/**
- * Control characters shown as JSON escapes (`\n`, `\u001b`, `\u009b`): one line, nothing the terminal
- * obeys. JSON.stringify leaves C1 controls (U+009B is an 8-bit CSI) and U+2028/2029 as they are, so
- * those are spelled out by hand.
- */
-export function printable(text: string): string {
-  return text.replace(CONTROL, (ch) => {
-    const json = JSON.stringify(ch).slice(1, -1);
-    return json !== ch ? json : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** Brackets `text` leaves open, as the closers that would end them (innermost first). */
+function unclosed(text: string): string {
+  const open: string[] = [];
+  for (const ch of text) {
+    if (ch in CLOSER) open.push(CLOSER[ch]!);
+    else if (open.at(-1) === ch) open.pop();
+  }
+  return open.reverse().join('');
 }
 
-/** 1234567 → "1,234,567" (fixed format, independent of the machine's locale). */
-export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/**
+ * `text` in at most `max` characters without breaking its structure: a trailing `(…)` qualifier (an
+ * external reference, a type, a status) is kept whole while it takes at most half the room and the name
+ * before it is shortened; otherwise the text is cut with an ellipsis and every bracket the cut left open
+ * is closed after it. Callers quote the result, so quotes always close too.
+ */
+export function shortenLabel(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const qualifier = /\s*\([^()]*\)$/.exec(text)?.[0];
+  if (qualifier !== undefined && qualifier.length <= max / 2) {
+    return `${shortenLabel(text.slice(0, -qualifier.length), max - qualifier.length)}${qualifier}`;
+  }
+  for (let keep = max - 1; keep > 0; keep -= 1) {
+    const cut = text.slice(0, keep).trimEnd();
+    const closers = unclosed(cut);
+    if (cut.length + 1 + closers.length <= max) return `${cut}…${closers}`;
+  }
+  return '…';
 }
 
 /** A value as compact JSON, cut at `max` characters. */
@@ -110,9 +129,9 @@ export function summaryLine(plan: Plan): string {
   if (hasChanges(plan)) return `Plan: ${countsPhrase(opTotals(plan))}.`;
   const errors = plan.problems.filter((p) => p.severity === 'error').length;
   const warnings = plan.problems.length - errors;
-  if (errors > 0) return `No changes planned, but ${formatCount(errors)} ${errors === 1 ? 'error needs' : 'errors need'} fixing (see Problems).`;
+  if (errors > 0) return `No changes planned, but ${plural(errors, 'error')} ${errors === 1 ? 'needs' : 'need'} fixing (see Problems).`;
   if (warnings > 0) {
-    return `No changes planned, but ${formatCount(warnings)} ${warnings === 1 ? 'warning' : 'warnings'} (see Problems): the account may still differ from the manifests.`;
+    return `No changes planned, but ${plural(warnings, 'warning')} (see Problems): the account may still differ from the manifests.`;
   }
   return 'No changes. The account matches the manifests.';
 }
@@ -125,8 +144,7 @@ export function budgetLine(plan: Plan): string {
     .filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0)
     .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .map(([family, count]) => `${family} ${formatCount(count)}`);
-  const noun = budget.totalRequests === 1 ? 'API request' : 'API requests';
-  return `apply will make ${formatCount(budget.totalRequests)} ${noun}: ${families.join(', ')}; at the configured rate limits ${describeDuration(budget.predictedSeconds)}.`;
+  return `apply will make ${plural(budget.totalRequests, 'API request')}: ${families.join(', ')}; at the configured rate limits ${describeDuration(budget.predictedSeconds)}.`;
 }
 
 /** Unmanaged objects per kind (in plan order): the count and the first labels. */
@@ -180,7 +198,7 @@ function unmanagedLines(plan: Plan): string[] {
   if (plan.unmanaged.length === 0) return [];
   const lines = ['Unmanaged (not in any manifest and not managed by tug; left alone):'];
   for (const group of unmanagedGroups(plan)) {
-    const labels = group.labels.map((label) => printable(formatValue(label, 40)));
+    const labels = group.labels.map((label) => printable(JSON.stringify(shortenLabel(label, MAX_LABEL_CHARS))));
     const more = group.count > labels.length ? `, … and ${formatCount(group.count - labels.length)} more` : '';
     lines.push(`  ${group.kind}: ${formatCount(group.count)} (${labels.join(', ')}${more})`);
   }

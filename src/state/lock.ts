@@ -15,6 +15,7 @@ import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/prom
 import os from 'node:os';
 import { join } from 'node:path';
 import { LockError } from '../errors.js';
+import { printable } from '../render/printable.js';
 
 export const LOCK_FILE = 'apply.lock';
 export const DEFAULT_LEASE_MS = 60_000;
@@ -148,11 +149,24 @@ export function startLeaseRenewal(
   return stop;
 }
 
+/**
+ * Whether the lock's holder is known to be gone: a process of this very host (not us) that no longer
+ * runs. A holder on another host cannot be checked from here; its lease decides.
+ */
+export function holderExited(info: LockInfo): boolean {
+  return info.host === os.hostname() && info.pid !== process.pid && !processAlive(info.pid);
+}
+
+/** `owner (host h, pid p)` for messages; the file may be hand-edited, so its strings are made printable. */
+export function describeHolder(info: LockInfo): string {
+  return `${printable(info.owner)} (host ${printable(info.host)}, pid ${info.pid}${holderExited(info) ? ', not running' : ''})`;
+}
+
 /** The error a second apply sees: who holds the lock, since when, until when. */
 export function lockedError(file: string, info: LockInfo): LockError {
   const { owner, host, pid, startedAt, leaseUntil } = info;
   const gone = host === os.hostname() && !processAlive(pid) ? ` (pid ${pid} is not running on this host)` : '';
-  return new LockError('locked', `Another apply holds the lock ${file}: ${owner} (host ${host}, pid ${pid}), started ${startedAt}, lease until ${leaseUntil}`, {
+  return new LockError('locked', `Another apply holds the lock ${file}: ${describeHolder(info)}, started ${printable(startedAt)}, lease until ${printable(leaseUntil)}`, {
     hint: `Wait for that apply to finish — an expired lease, or one whose process died on the same host, is taken over automatically — or, if it is surely gone${gone}, run \`tug unlock --force\`.`,
     meta: { lockFile: file, owner, host, pid, startedAt, leaseUntil },
   });
@@ -169,7 +183,7 @@ async function takeOverIfAbandoned(stateDir: string, fresh: LockInfo, now: () =>
   // holder that runs; a holder that is a process of this very host and no longer exists (an apply killed
   // with SIGKILL, or one that exited without releasing) holds nothing, whatever its lease says: nobody can
   // be writing under it. A holder on another host is judged by its lease alone.
-  const holderGone = status.state === 'held' && status.info.host === os.hostname() && status.info.pid !== process.pid && !processAlive(status.info.pid);
+  const holderGone = status.state === 'held' && holderExited(status.info);
   if (status.state === 'held' && !status.expired && !holderGone) throw lockedError(file, status.info);
   const { owner, host, pid, startedAt, leaseUntil } = status.state === 'held' ? status.info : ({} as LockInfo);
   const reason = status.state === 'held' && !status.expired ? 'holder-exited' : 'expired';
@@ -208,7 +222,7 @@ function makeHandle(stateDir: string, info: LockInfo, leaseMs: number, now: () =
 }
 
 function lostError(file: string, current: LockStatus): LockError {
-  const held = current.state === 'held' ? `held by ${current.info.owner} (host ${current.info.host}, pid ${current.info.pid})` : current.state;
+  const held = current.state === 'held' ? `held by ${describeHolder(current.info)}` : current.state;
   return new LockError('lock_lost', `The apply lock ${file} is no longer ours: it is now ${held}`, {
     hint: 'Our lease expired and another apply took over, or someone ran `tug unlock --force`. Stop, then re-plan.',
   });

@@ -24,6 +24,9 @@ function renewalMargin(lifetimeMs: number): number {
 
 const TRANSIENT = new Set([429, 500, 502, 503, 504]);
 
+/** Attempts per token fetch unless the client allows fewer (`retry.maxAttempts`, e.g. doctor's 3). */
+export const TOKEN_MAX_ATTEMPTS = 4;
+
 export class TokenProvider {
   private cached: CachedToken | undefined;
   private renewAt = 0;
@@ -36,6 +39,8 @@ export class TokenProvider {
     private readonly transport: Transport,
     private readonly clock: SchedulerClock,
     private readonly metrics: RunMetrics,
+    /** Attempts per token fetch, the first included. */
+    private readonly maxAttempts: number = TOKEN_MAX_ATTEMPTS,
   ) {}
 
   /** A valid access token; fetched at most once at a time. */
@@ -56,7 +61,7 @@ export class TokenProvider {
   }
 
   private async fetchToken(): Promise<string> {
-    const maxAttempts = 4;
+    const { maxAttempts } = this;
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.requestOnce();
@@ -67,6 +72,7 @@ export class TokenProvider {
           throw error;
         }
         await this.clock.sleep(250 * 2 ** (attempt - 1));
+        this.metrics.tokenRetries += 1;
       }
     }
   }

@@ -9,7 +9,7 @@ import { UndiciTransport, type HttpResponse, type Transport } from './http.js';
 import { RunMetrics, type MetricsSnapshot } from './metrics.js';
 import { RateScheduler, realClock, type SchedulerClock } from './rate-scheduler.js';
 import { backoffMs, classifyNetworkError, classifyStatus, networkErrorCode, parseRetryAfter, type Verdict } from './retry.js';
-import { TokenProvider } from './auth.js';
+import { TOKEN_MAX_ATTEMPTS, TokenProvider } from './auth.js';
 
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
 
@@ -80,7 +80,8 @@ export class TrackunitClient {
     this.clock = deps.clock ?? realClock;
     this.random = deps.random ?? Math.random;
     this.scheduler = new RateScheduler(config.limits, this.clock, this.metrics);
-    this.tokens = new TokenProvider(config.auth, config.authUrl, this.transport, this.clock, this.metrics);
+    const tokenAttempts = Math.max(1, Math.min(TOKEN_MAX_ATTEMPTS, config.retry.maxAttempts));
+    this.tokens = new TokenProvider(config.auth, config.authUrl, this.transport, this.clock, this.metrics, tokenAttempts);
   }
 
   /** Fetch a token now (doctor's credential check); returns nothing secret. */

@@ -17,6 +17,8 @@ export interface MetricsSnapshot {
   families: Record<string, FamilyMetrics>;
   totals: FamilyMetrics;
   tokenRequests: number;
+  /** Token requests that repeated a failed one (transient failures of the authorization server). */
+  tokenRetries: number;
 }
 
 const empty = (): FamilyMetrics => ({ requests: 0, retries: 0, rateLimited: 0, errors: 0, bytesIn: 0, bytesOut: 0, waitMs: 0 });
@@ -24,6 +26,7 @@ const empty = (): FamilyMetrics => ({ requests: 0, retries: 0, rateLimited: 0, e
 export class RunMetrics {
   private readonly families = new Map<string, FamilyMetrics>();
   tokenRequests = 0;
+  tokenRetries = 0;
 
   family(name: string): FamilyMetrics {
     let m = this.families.get(name);
@@ -45,6 +48,6 @@ export class RunMetrics {
       families[name] = { ...m };
       for (const key of Object.keys(totals) as Array<keyof FamilyMetrics>) totals[key] += m[key];
     }
-    return { families, totals, tokenRequests: this.tokenRequests };
+    return { families, totals, tokenRequests: this.tokenRequests, tokenRetries: this.tokenRetries };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * `tug apply` through the CLI entry against the example repository's embedded sandbox.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,20 @@ describe('tug apply', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('give a plan file, or --yes to plan and apply in one go');
   });
+
+  it('--yes on a safety breach speaks of the plan it just made, not of a saved one', async () => {
+    const cwd = project();
+    const config = join(cwd, 'tug.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('default: { count: 100 }', 'default: { count: 1 }'));
+    const { code, stdout, stderr } = await runCli(['apply', '--yes'], { cwd });
+    expect(code).toBe(3);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'Error: The plan --yes made breaches the safety policy: too many Asset updates: 30 > 1; nothing was written [unsafe_plan]\n' +
+        'Hint: See the whole plan with `tug plan`; change the manifests or the safety settings in tug.yaml, then run `tug apply --yes` again.\n',
+    );
+    expect(existsSync(join(cwd, '.tug', 'journal'))).toBe(false);
+  }, 30_000);
 
   it('applies a saved plan file and reports as JSON; --yes plans and applies in one go', async () => {
     const cwd = project();

@@ -2,6 +2,7 @@
  * `tug doctor` end to end through the CLI entry (main) against sandboxes on loopback, and the promise
  * that secrets (client secret, password, tokens) never appear in any output, error or JSON.
  */
+import { join } from 'node:path';
 import { runCli } from './run-cli.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
@@ -41,6 +42,24 @@ describe('tug doctor', () => {
     expect(sandbox.requestLog.count((e) => e.write)).toBe(0);
   });
 
+  it('ends with what the checks cost, the ISO note included when the ISO check sent its request', async () => {
+    sandbox = await start({ seed: 'demo' });
+    const { stdout } = await tug(['doctor'], v2Env(sandbox));
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.at(-2)).toBe("7 API requests, 1 token request, 0 retries, 0 rate-limited (the ISO check spent one of page 1's per-URL requests)");
+    expect(sandbox.requestLog.count((e) => e.family === 'iso-fleet')).toBe(1);
+  });
+
+  it('keeps its stated 3 attempts for the token too, and counts the repeats as retries (no ISO note: it never ran)', async () => {
+    sandbox = await start({ seed: 'demo', faults: 'auth:503=1' });
+    const { code, stdout } = await tug(['doctor'], v2Env(sandbox));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL\s+credentials\s+POST \/token\/v2 failed after 3 attempts \(503 server_error\): temporary failure$/m);
+    expect(stdout).toMatch(/^skip\s+ISO 15143-3 export API\s+skipped: no token$/m);
+    expect(stdout.trimEnd().split('\n').at(-2)).toBe('0 API requests, 3 token requests, 2 retries, 0 rate-limited');
+    expect(sandbox.requestLog.count((e) => e.family === 'auth')).toBe(3);
+  });
+
   it('explains a 403 (no IrisX) and exits 1', async () => {
     sandbox = await start({ seed: 'demo', features: { irisx: false } });
     const { code, stdout } = await tug(['doctor'], v2Env(sandbox));
@@ -72,6 +91,14 @@ describe('tug doctor', () => {
     const { code, stderr } = await tug(['doctor', '--iris-url', 'http://iris.example.com'], v2Env({ url: 'http://127.0.0.1:1' } as SandboxHandle));
     expect(code).toBe(1);
     expect(stderr).toContain('must use https');
+  });
+
+  it('honours irisUrl: sandbox in tug.yaml, like plan and apply (no --sandbox, no credentials)', async () => {
+    const { code, stdout, stderr } = await runCli(['doctor'], { cwd: join(import.meta.dirname, '../../examples') });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok\s+configuration\s+iris http:\/\/127\.0\.0\.1:\d+, auth http:\/\/127\.0\.0\.1:\d+, API key/m);
+    expect(stdout).toContain('tug can work with this account.');
   });
 
   it('--sandbox checks an embedded sandbox without credentials', async () => {

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { credentialLines } from '../../src/cli/commands/sandbox.js';
 import { main } from '../../src/cli/main.js';
 import { createRunContext } from '../../src/cli/context.js';
 import { Writable } from 'node:stream';
@@ -37,6 +38,39 @@ describe('tug sandbox (CLI)', () => {
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     expect(await exit).toBe(0);
+  });
+
+  it('prints the fixed demo credentials and the variables that point tug at it', async () => {
+    const out = capture();
+    let stop: (() => void) | undefined;
+    const running = main(['sandbox', '--port', '0'], createRunContext({ stdout: out.stream, stderr: capture().stream, onInterrupt: (handler) => (stop = handler) }));
+    while (!stop) await new Promise((resolve) => setTimeout(resolve, 10));
+    const url = /listening on (\S+)/.exec(out.text())![1]!;
+    stop();
+    expect(await running).toBe(0);
+    expect(out.text()).toBe(
+      [
+        `tug sandbox listening on ${url}`,
+        '  account   Nordic Rental A/S: 32 assets, 1 site, 1 customer, 8 custom field definitions',
+        `  auth      POST ${url}/token (v1) and ${url}/token/v2 (v2)`,
+        `  APIs      ${url}/api/...   ISO export ${url}/public/api/aemp/v2/15143/-3/Fleet/1`,
+        `  control   ${url}/_sandbox/stats`,
+        '  API key   sandbox-key / sandbox-key-secret (v2, every scope)',
+        '  API user  client sandbox-client / sandbox-client-secret, user sandbox-user / sandbox-password (v1)',
+        "  These are the sandbox's fixed, public demo credentials. To point tug at this sandbox:",
+        `    export TRACKUNIT_IRIS_URL=${url} TRACKUNIT_AUTH_URL=${url} TRACKUNIT_CLIENT_ID=sandbox-key TRACKUNIT_CLIENT_SECRET=sandbox-key-secret`,
+        '  Ctrl-C to stop',
+        'sandbox stopped',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('never prints credentials a caller started the sandbox with', () => {
+    const mine = { apiUsers: [], apiKeys: [{ clientId: 'ours', clientSecret: 'not-for-printing', allowedScopes: [] }] };
+    const lines = credentialLines('http://127.0.0.1:1', { credentials: mine }).join('\n');
+    expect(lines).toBe('  sign-in   the credentials this sandbox was started with (not shown)');
+    expect(lines).not.toContain('not-for-printing');
   });
 
   it('rejects bad flags with exit code 1 and a message naming the flag', async () => {

@@ -5,6 +5,7 @@
  */
 import { runCli } from './run-cli.js';
 import { parse } from 'csv-parse/sync';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ const COLUMNS = 'pin,serialNumber,make,model,equipmentId,assetId,externalReferen
 describe('tug snapshot --sandbox', () => {
   it('exports the embedded demo fleet as RFC 4180 CSV on stdout, the summary on stderr', async () => {
     const { code, stdout, stderr } = await tug(['snapshot', '--sandbox', '--format', 'csv']);
-    expect(stderr).toMatch(/^ISO snapshot: (\d+) assets from 1 pages; 1 request made, 0 served from cache, 0 troubleshooting-pool requests used\n$/);
+    expect(stderr).toMatch(/^ISO snapshot: (\d+) assets from 1 page; 1 request made, 0 served from cache, 0 troubleshooting-pool requests used\n$/);
     expect(code).toBe(0);
     expect(stdout.startsWith(`${COLUMNS}\r\n`)).toBe(true);
     const rows = parse(stdout, { columns: true }) as Array<Record<string, string>>;
@@ -29,6 +30,30 @@ describe('tug snapshot --sandbox', () => {
     expect(rows.every((r) => /^[0-9a-f-]{36}$/.test(r.assetId!))).toBe(true);
     expect(rows.some((r) => r.pin === '')).toBe(true); // some demo assets have no PIN
     expect(rows.filter((r) => r.operatingHours !== '').every((r) => Number.isFinite(Number(r.operatingHours)))).toBe(true);
+  });
+});
+
+describe('tug snapshot in a project whose tug.yaml says irisUrl: sandbox', () => {
+  const EXAMPLES = join(import.meta.dirname, '../../examples');
+
+  it('reads the embedded sandbox without credentials or --sandbox, like plan and apply, and leaves no state behind', async () => {
+    const { code, stdout, stderr } = await runCli(['snapshot', '--format', 'csv'], { cwd: EXAMPLES });
+    expect(stderr).toBe('ISO snapshot: 32 assets from 1 page; 1 request made, 0 served from cache, 0 troubleshooting-pool requests used\n');
+    expect(code).toBe(0);
+    expect(parse(stdout, { columns: true })).toHaveLength(32);
+    expect(existsSync(join(EXAMPLES, 'state'))).toBe(false);
+  });
+});
+
+describe("README's snapshot --id example", () => {
+  it('names an asset of the demo fleet, and the command finds it in the embedded sandbox', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const id = /npx tug snapshot --id (\S+)/.exec(readme)?.[1];
+    expect(id).toBe('WNCE05065KT800001');
+    const { code, stdout, stderr } = await tug(['snapshot', '--sandbox', '--id', id!]);
+    expect(stderr).toBe(`ISO snapshot: 1 asset for "${id}"; 1 request made, 0 served from cache, 0 troubleshooting-pool requests used\n`);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject([{ pin: id, make: 'Wacker Neuson', model: 'EZ26' }]);
   });
 });
 
@@ -54,7 +79,7 @@ describe('tug snapshot against a sandbox through the environment', () => {
     const progress = first.stderr.split('\n').filter((l) => l.includes('pages ('));
     // A line each time another tenth of the pages is done (non-TTY).
     expect(progress).toEqual([2, 3, 5, 6, 8, 9, 11, 12, 14, 15].map((done, i) => `ISO snapshot: ${done}/15 pages (${(i + 1) * 10}%)`));
-    expect(first.stderr).toContain('ISO snapshot: 1500 assets from 15 pages; 15 requests made, 0 served from cache, 0 troubleshooting-pool requests used');
+    expect(first.stderr).toContain('ISO snapshot: 1,500 assets from 15 pages; 15 requests made, 0 served from cache, 0 troubleshooting-pool requests used');
     expect(first.stdout.trim().split('\n')).toHaveLength(1500);
     expect(await readdir(join(state.path, 'iso15143'))).toHaveLength(1);
 

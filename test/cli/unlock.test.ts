@@ -2,8 +2,9 @@
  * `tug unlock` through the CLI entry: shows the lock without --force, removes it with --force, finds the
  * state directory from --state-dir or tug.yaml.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
@@ -70,6 +71,35 @@ describe('tug unlock', () => {
     const byConfig = await tug(['unlock', '--config', 'ops.yaml', '--force'], dir);
     expect(byConfig.stdout).toContain('Removed');
     expect(existsSync(join(dir, 'elsewhere', 'apply.lock'))).toBe(false);
+  });
+
+  it('says when the holder is a process of this host that no longer runs', async () => {
+    const dir = project();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await acquireLock(join(dir, 'state'), { owner: 'alice@ci', host: hostname(), pid: dead, leaseMs: 60_000, now: () => T0 });
+    const shown = join('state', 'apply.lock');
+    const { stdout } = await tug(['unlock'], dir, T0 + 20_000);
+    expect(stdout).toBe(
+      `${shown} is held by alice@ci (host ${hostname()}, pid ${dead}, not running), started 2025-03-01T10:00:00.000Z;\n` +
+        `its lease runs until 2025-03-01T10:01:00.000Z (40 s from now), but pid ${dead} is not running on this host: the next apply takes it over.\n`,
+    );
+    const json = JSON.parse((await tug(['unlock', '--format', 'json'], dir, T0 + 20_000)).stdout);
+    expect(json.lock).toMatchObject({ pid: dead, expired: false, holderExited: true });
+    const removed = await tug(['unlock', '--force'], dir, T0 + 20_000);
+    expect(removed.stdout).toBe(`Removed ${shown}, held by alice@ci (host ${hostname()}, pid ${dead}, not running), started 2025-03-01T10:00:00.000Z, lease until 2025-03-01T10:01:00.000Z.\n`);
+  });
+
+  it('escapes control characters of a hand-edited lock file instead of echoing them to the terminal', async () => {
+    const dir = project();
+    mkdirSync(join(dir, 'state'));
+    const info = { owner: 'eve\u001b[2J\r\nfake line', host: 'h\u001b]0;pwned\u0007', pid: 4242, startedAt: '2025-03-01T10:00:00.000Z\u009b31m', leaseUntil: '2025-03-01T10:01:00.000Z', token: 't' };
+    writeFileSync(join(dir, 'state', 'apply.lock'), JSON.stringify(info));
+    for (const argv of [['unlock'], ['unlock', '--force']]) {
+      const { stdout } = await tug(argv, dir, T0 + 20_000);
+      expect(stdout).toContain('eve\\u001b[2J\\r\\nfake line (host h\\u001b]0;pwned\\u0007, pid 4242), started 2025-03-01T10:00:00.000Z\\u009b31m');
+      expect(stdout).not.toMatch(/[\u001b\u0007\r\u009b]/);
+      expect(stdout.split('\n').filter((l) => l.startsWith('fake line'))).toEqual([]);
+    }
   });
 
   it('reports an unreadable lock file', async () => {

@@ -25,6 +25,7 @@ describe('apply report as markdown', () => {
     const md = renderApplyMarkdown(report());
     expect(md.startsWith('<!-- tug-apply -->\n### tug apply: 1 applied, 1 failed, 1 skipped\n')).toBe(true);
     expect(md).toContain('12 API requests, 2 retries, 1 × 429, 3.5 s.');
+    expect(renderApplyMarkdown(report({ requests: 1, retries: 1 }))).toContain('\n1 API request, 1 retry, 1 × 429, 3.5 s.\n');
     expect(md).toContain('| Customer | create | 0 | 1 | 0 |');
     expect(md).toContain('<details><summary>1 skipped</summary>');
     expect(md).toContain('Converged: a fresh plan is empty.');

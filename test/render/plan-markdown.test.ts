@@ -161,6 +161,20 @@ describe('renderPlanMarkdown', () => {
     }
   });
 
+  it('counts what it leaves out with a noun that agrees: "1 more field", "2 more fields"', () => {
+    const fields = (n: number, v: string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${String(i).padStart(2, '0')}`, v]));
+    const one = renderPlanMarkdown(makePlan([makeChange('update', 'Customer', 'C', { before: fields(21, 'a'), after: fields(21, 'b') })]));
+    expect(one).toContain('      … 1 more field (see the plan file)\n');
+    const two = renderPlanMarkdown(makePlan([makeChange('update', 'Customer', 'C', { before: fields(22, 'a'), after: fields(22, 'b') })]));
+    expect(two).toContain('      … 2 more fields (see the plan file)\n');
+  });
+
+  it('shortens long unmanaged labels without leaving a bracket open', () => {
+    const label = 'Customer with a name long enough to need cutting in a comment (CUST-1234)';
+    const md = renderPlanMarkdown(makePlan([], { unmanaged: [{ kind: 'Customer', liveId: 'c1', label }] }));
+    expect(md).toContain(`- **Customer** (1): ${escapeMarkdown('Customer with a name long enough to need cuttin… (CUST-1234)')}\n`);
+  });
+
   it('uses the rich delete list while it fits', () => {
     const plan = makePlan([makeChange('delete', 'Depot', 'old', { notes: ['3 assets lose their owning depot'] })]);
     expect(renderPlanMarkdown(plan)).toContain('- `Depot/old` — 3 assets lose their owning depot\n');

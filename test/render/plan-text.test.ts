@@ -113,6 +113,20 @@ describe('renderPlanText', () => {
     expect(text).not.toMatch(/[\u0080-\u009f\u2028\u2029]/);
   });
 
+  it('shortens long unmanaged labels without leaving a quote or a bracket open', () => {
+    const plan = makePlan([], {
+      unmanaged: [
+        { kind: 'Customer', liveId: 'c1', label: 'A very long customer name for testing the cut (CUST-1234)' },
+        { kind: 'Depot', liveId: 's1', label: 'Site [north yard, building 4, gate 7 and beyond] x' },
+        { kind: 'Contract', liveId: 'k1', label: 'K-1 (a status text far too long to keep whole, really)' },
+      ],
+    });
+    const text = renderPlanText(plan, plain);
+    expect(text).toContain('  Customer: 1 ("A very long customer name… (CUST-1234)")\n');
+    expect(text).toContain('  Depot: 1 ("Site [north yard, building 4, gate 7…]")\n');
+    expect(text).toContain('  Contract: 1 ("K-1 (a status text far too long to k…)")\n');
+  });
+
   it('is deterministic', () => {
     expect(renderPlanText(samplePlan(), coloured)).toBe(renderPlanText(samplePlan(), coloured));
   });

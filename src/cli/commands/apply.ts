@@ -17,10 +17,11 @@ import { progressReporter } from '../../apply/progress.js';
 import { loadProjectConfig } from '../../config/load.js';
 import type { ProjectConfig } from '../../config/load.js';
 import type { Plan } from '../../core/plan.js';
-import { ConfigError, ManifestError, TugError } from '../../errors.js';
+import { ConfigError, ManifestError, TugError, UnsafePlanError } from '../../errors.js';
 import { loadManifestSet } from '../../manifests/index.js';
 import { runPlan } from '../../plan/run-plan.js';
 import { readPlanFile } from '../../render/plan-json.js';
+import { printable } from '../../render/printable.js';
 import { journalState, latestJournal, readJournal, readKeptPlan, runStatus } from '../../state/index.js';
 import { connectProject, type ConnectFlags } from '../connect.js';
 import { writeLine, type RunContext } from '../context.js';
@@ -76,6 +77,19 @@ async function planToResume(config: ProjectConfig): Promise<Plan> {
   return readPlanFile(text);
 }
 
+/**
+ * `--yes` refuses a breach of the plan it has just made, before anything else: no plan was saved, so the
+ * message must not speak of one (applyPlan's own check words it for a reviewed plan file).
+ */
+function assertSafeToApplyNow(plan: Plan): void {
+  if (plan.safety.ok) return;
+  const reasons = plan.safety.breaches.map((b) => printable(b.message)).join('; ');
+  throw new UnsafePlanError('unsafe_plan', `The plan --yes made breaches the safety policy: ${reasons}; nothing was written`, {
+    hint: 'See the whole plan with `tug plan`; change the manifests or the safety settings in tug.yaml, then run `tug apply --yes` again.',
+    meta: { breaches: plan.safety.breaches.length },
+  });
+}
+
 /** `--yes`: a journal of this very plan that did not finish is continued, as `--resume` would. */
 async function continuesUnfinished(config: ProjectConfig, plan: Plan): Promise<boolean> {
   const read = await readJournal(config.stateDir, plan.fingerprint);
@@ -104,6 +118,7 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
   try {
     const isoStateDir = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-apply-iso-')) : undefined;
     const plan = saved ?? (await runPlan({ client: connection.client, config, manifests, now: ctx.now, ...(isoStateDir ? { isoStateDir } : {}) })).plan;
+    if (saved === undefined) assertSafeToApplyNow(plan);
     const continuing = saved === undefined && (await continuesUnfinished(config, plan));
     if (continuing) writeLine(ctx.stderr, ctx.color.yellow(`Continuing the unfinished apply of this same plan (${plan.fingerprint}).`));
     const resume = (flags.resume ?? false) || continuing;

@@ -13,6 +13,7 @@ import { loadProjectConfig } from '../../config/load.js';
 import { TugError } from '../../errors.js';
 import { loadManifestSet } from '../../manifests/index.js';
 import { runPlan } from '../../plan/run-plan.js';
+import { plural } from '../../render/count.js';
 import { budgetLine, changeTitle, summaryLine } from '../../render/plan-text.js';
 import { DEFAULT_CREDENTIALS, startSandbox } from '../../sandbox/index.js';
 import { TrackunitClient } from '../../trackunit/client.js';
@@ -22,6 +23,12 @@ import { writeLine, type RunContext } from '../context.js';
 /** examples/ sits at the package root, three levels above this file in src/ and in dist/ alike. */
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const SHOWN_CHANGES = 4;
+/**
+ * What to try next, as commands that work where `npm run demo` runs: the repository root, which has no
+ * tug.yaml of its own (examples/tug.yaml points at an embedded sandbox), and `tug` is not on the PATH.
+ */
+export const NEXT =
+  'Next: `npx tug plan --config examples/tug.yaml` (the same plan against a fresh sandbox), `npx tug sandbox` for a sandbox that keeps running, `npx tug doctor --sandbox`.';
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -40,20 +47,21 @@ export async function runDemo(ctx: RunContext): Promise<number> {
     out(`${c.bold('1.')} Started the embedded Trackunit sandbox (demo seed) at ${c.cyan(sandbox.url)}`);
     const manifests = await loadManifestSet(config, EXAMPLES);
     const errors = manifests.diagnostics.filter((d) => d.severity === 'error').length;
-    out(`${c.bold('2.')} Validated examples/: ${manifests.documentCount} manifests in ${manifests.files.length} files, ${errors} errors`);
+    out(`${c.bold('2.')} Validated examples/: ${plural(manifests.documentCount, 'manifest')} in ${plural(manifests.files.length, 'file')}, ${plural(errors, 'error')}`);
     const first = await runPlan({ client, config, manifests, now: ctx.now, isoStateDir: stateDir });
-    out(`${c.bold('3.')} Planned against the live account (${first.liveRequests.totals.requests} read requests, ${secs(first.durationMs)}):`);
+    const reads = `${plural(first.liveRequests.totals.requests, 'read request')} and ${plural(first.liveRequests.tokenRequests, 'token request')}`;
+    out(`${c.bold('3.')} Planned against the live account (${reads}, ${secs(first.durationMs)}):`);
     for (const change of first.plan.changes.slice(0, SHOWN_CHANGES)) out(`     ${changeTitle(change)}`);
     out(`     … ${summaryLine(first.plan)}`);
     out(c.dim(`     ${budgetLine(first.plan)}`));
     const report = await applyPlan({ client, plan: first.plan, config, manifests, stateDir, now: ctx.now });
     const applied = report.outcomes.filter((o) => o.status === 'applied').length;
     const failed = report.outcomes.filter((o) => o.status === 'failed').length;
-    out(`${c.bold('4.')} Applied: ${applied} changes applied, ${failed} failed — ${report.requests} API requests (incl. the stale and convergence re-plans), ${report.retries} retries, ${secs(report.wallMs)}`);
+    out(`${c.bold('4.')} Applied: ${plural(applied, 'change')} applied, ${failed} failed — ${plural(report.requests, 'API request')} (incl. the stale and convergence re-plans), ${plural(report.retries, 'retry', 'retries')}, ${secs(report.wallMs)}`);
     const second = await runPlan({ client, config, manifests, now: ctx.now, isoStateDir: stateDir });
-    out(`${c.bold('5.')} Planned again: ${summaryLine(second.plan)} The sandbox saw ${sandbox.requestLog.count((e) => e.write)} writes in all.`);
+    out(`${c.bold('5.')} Planned again: ${summaryLine(second.plan)} The sandbox saw ${plural(sandbox.requestLog.count((e) => e.write), 'write')} in all.`);
     out();
-    out(c.dim('Next: `tug plan --sandbox`, `tug sandbox` for a sandbox that keeps running, `tug doctor --sandbox`.'));
+    out(c.dim(NEXT));
     return second.plan.changes.length === 0 ? applyExitCode(report) : 1;
   } finally {
     await client.close();

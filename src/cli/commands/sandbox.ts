@@ -3,7 +3,8 @@
  * integration offline (and so `tug` itself can be pointed at it). Stops on Ctrl-C, saving `--data`.
  */
 import { ConfigError } from '../../errors.js';
-import { FakeClock, parseFaults, startSandbox, type SandboxOptions } from '../../sandbox/index.js';
+import { plural } from '../../render/count.js';
+import { DEFAULT_CREDENTIALS, FakeClock, parseFaults, startSandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { FAMILIES, type Family } from '../../sandbox/router.js';
 import type { RateLimits } from '../../sandbox/rate-limit.js';
 import { writeLine, type RunContext } from '../context.js';
@@ -88,6 +89,25 @@ export function parseSandboxFlags(flags: SandboxFlags): SandboxOptions {
   };
 }
 
+/**
+ * The sign-in lines of the banner. The sandbox's default credentials are fixed and public (README,
+ * "Sandbox"), so they are printed with the variables that point tug at it; credentials a caller passed
+ * in are theirs and are never printed.
+ */
+export function credentialLines(url: string, options: Pick<SandboxOptions, 'credentials'>): string[] {
+  const key = DEFAULT_CREDENTIALS.apiKeys[0];
+  const user = DEFAULT_CREDENTIALS.apiUsers[0];
+  if ((options.credentials !== undefined && options.credentials !== DEFAULT_CREDENTIALS) || !key || !user) {
+    return ['  sign-in   the credentials this sandbox was started with (not shown)'];
+  }
+  return [
+    `  API key   ${key.clientId} / ${key.clientSecret} (v2, every scope)`,
+    `  API user  client ${user.clientId} / ${user.clientSecret}, user ${user.username} / ${user.password} (v1)`,
+    '  These are the sandbox\'s fixed, public demo credentials. To point tug at this sandbox:',
+    `    export TRACKUNIT_IRIS_URL=${url} TRACKUNIT_AUTH_URL=${url} TRACKUNIT_CLIENT_ID=${key.clientId} TRACKUNIT_CLIENT_SECRET=${key.clientSecret}`,
+  ];
+}
+
 export async function runSandbox(options: SandboxOptions, format: 'text' | 'json', ctx: RunContext): Promise<void> {
   let sandbox;
   try {
@@ -105,10 +125,13 @@ export async function runSandbox(options: SandboxOptions, format: 'text' | 'json
   } else {
     const c = ctx.color;
     writeLine(ctx.stdout, `${c.bold('tug sandbox')} listening on ${c.cyan(sandbox.url)}`);
-    writeLine(ctx.stdout, `  account   ${sandbox.store.account.name}: ${counts.assets} assets, ${counts.sites} sites, ${counts.customers} customers, ${counts.definitions} custom field definitions`);
+    const count = (key: string, noun: string) => plural(counts[key] ?? 0, noun);
+    const objects = [count('assets', 'asset'), count('sites', 'site'), count('customers', 'customer'), count('definitions', 'custom field definition')];
+    writeLine(ctx.stdout, `  account   ${sandbox.store.account.name}: ${objects.join(', ')}`);
     writeLine(ctx.stdout, `  auth      POST ${sandbox.url}/token (v1) and ${sandbox.url}/token/v2 (v2)`);
     writeLine(ctx.stdout, `  APIs      ${sandbox.url}/api/...   ISO export ${sandbox.url}/public/api/aemp/v2/15143/-3/Fleet/1`);
-    writeLine(ctx.stdout, `  control   ${sandbox.url}/_sandbox/stats   (credentials: README.md, "Sandbox")`);
+    writeLine(ctx.stdout, `  control   ${sandbox.url}/_sandbox/stats`);
+    for (const line of credentialLines(sandbox.url, options)) writeLine(ctx.stdout, line);
     if (options.dataFile) writeLine(ctx.stdout, `  data      ${options.dataFile} (saved on every change)`);
     writeLine(ctx.stdout, c.dim('  Ctrl-C to stop'));
   }

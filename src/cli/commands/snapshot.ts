@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, TugError } from '../../errors.js';
+import { formatCount, plural } from '../../render/count.js';
 import { toCsv } from '../../render/csv.js';
 import { writeFileAtomic } from '../../sources/iso15143/atomic-write.js';
 import { ISO_URL_WINDOW_MS } from '../../sources/iso15143/budget.js';
@@ -16,7 +17,8 @@ import type { IsoRunStats } from '../../sources/iso15143/cached-client.js';
 import { fetchIsoElement, fetchIsoSnapshot, type IsoProgress, type IsoSourceOptions } from '../../sources/iso15143/fetch.js';
 import type { IsoRecord } from '../../sources/iso15143/record.js';
 import { SNAPSHOT_COLUMNS, toSnapshotRow } from '../../sources/iso15143/row.js';
-import { connect, type ConnectFlags } from '../connect.js';
+import { loadProjectConfig } from '../../config/load.js';
+import { connectProject, type ConnectFlags } from '../connect.js';
 import { writeLine, type RunContext } from '../context.js';
 
 export interface SnapshotFlags extends ConnectFlags {
@@ -35,7 +37,7 @@ export interface SnapshotOptions {
   out?: string;
   id?: string;
   maxAgeMs: number;
-  /** Undefined: `state/`, or a throw-away directory with --sandbox (a fresh sandbox each run). */
+  /** Undefined: `state/`, or a throw-away directory with an embedded sandbox (a fresh one each run). */
   stateDir?: string;
   allowPool: boolean;
 }
@@ -116,9 +118,9 @@ export function formatAge(ms: number): string {
 }
 
 function summary(what: string, stats: IsoRunStats, now: number, extra: string[]): string {
-  const cached = stats.fromCache === 0 ? '0 served from cache' : `${stats.fromCache} served from cache (${formatAge(now - (stats.oldestCachedAt ?? now))} old)`;
-  const parts = [`${stats.requests} request${stats.requests === 1 ? '' : 's'} made`, cached, `${stats.poolRequests} troubleshooting-pool requests used`];
-  if (stats.throttled > 0) parts.push(`${stats.throttled} per-second 429s waited out`);
+  const cached = stats.fromCache === 0 ? '0 served from cache' : `${formatCount(stats.fromCache)} served from cache (${formatAge(now - (stats.oldestCachedAt ?? now))} old)`;
+  const parts = [`${plural(stats.requests, 'request')} made`, cached, `${plural(stats.poolRequests, 'troubleshooting-pool request')} used`];
+  if (stats.throttled > 0) parts.push(`${plural(stats.throttled, 'per-second 429')} waited out`);
   return `ISO snapshot: ${what}; ${[...parts, ...extra].join(', ')}`;
 }
 
@@ -127,7 +129,7 @@ async function fetchRecords(options: SnapshotOptions, source: IsoSourceOptions, 
     const progress = progressPrinter(ctx);
     const snapshot = await fetchIsoSnapshot({ ...source, onProgress: progress.onProgress }).finally(progress.close);
     const extra = snapshot.duplicates > 0 ? [`${snapshot.duplicates} duplicate equipment dropped`] : [];
-    return { records: snapshot.records, stats: snapshot.stats, what: `${snapshot.records.length} assets from ${snapshot.pages} pages`, extra };
+    return { records: snapshot.records, stats: snapshot.stats, what: `${plural(snapshot.records.length, 'asset')} from ${plural(snapshot.pages, 'page')}`, extra };
   }
   const { record, stats } = await fetchIsoElement({ ...source, identifier: options.id });
   if (!record) {
@@ -144,13 +146,15 @@ export async function runSnapshot(options: SnapshotOptions, flags: ConnectFlags,
   if (!options.allowPool && options.maxAgeMs < ISO_URL_WINDOW_MS) {
     writeLine(ctx.stderr, `Note: --max-age below 15 minutes is raised to 15 minutes (one request per URL per 15 minutes); --use-troubleshooting-pool refetches sooner.`);
   }
-  const connection = await connect(flags, ctx.env);
+  // Like plan and apply: tug.yaml here (if any) says where Trackunit is — `irisUrl: sandbox` included.
+  const config = await loadProjectConfig({ cwd: ctx.cwd });
+  const connection = await connectProject(config, flags, ctx.env);
   let throwAway: string | undefined;
   try {
-    if (options.stateDir === undefined && flags.sandbox) throwAway = await mkdtemp(join(tmpdir(), 'tug-snapshot-'));
+    if (options.stateDir === undefined && connection.sandbox) throwAway = await mkdtemp(join(tmpdir(), 'tug-snapshot-'));
     const source: IsoSourceOptions = {
       client: connection.client,
-      stateDir: resolve(throwAway ?? options.stateDir ?? 'state'),
+      stateDir: resolve(ctx.cwd, throwAway ?? options.stateDir ?? 'state'),
       now: ctx.now,
       maxAgeMs: options.maxAgeMs,
       allowPool: options.allowPool,

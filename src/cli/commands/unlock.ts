@@ -5,7 +5,8 @@
 import { relative, resolve } from 'node:path';
 import { loadProjectConfig } from '../../config/load.js';
 import { ConfigError } from '../../errors.js';
-import { forceUnlock, inspectLock, LOCK_FILE, type LockInfo, type LockStatus } from '../../state/lock.js';
+import { printable } from '../../render/printable.js';
+import { describeHolder, forceUnlock, holderExited, inspectLock, LOCK_FILE, type LockInfo, type LockStatus } from '../../state/lock.js';
 import { writeLine, type RunContext } from '../context.js';
 
 export interface UnlockFlags {
@@ -24,44 +25,48 @@ export async function runUnlock(flags: UnlockFlags, ctx: RunContext): Promise<nu
   const shown = relative(ctx.cwd, resolve(stateDir, LOCK_FILE)) || LOCK_FILE;
   const status = flags.force ? await forceUnlock(stateDir) : await inspectLock(stateDir, ctx.now);
   const expired = status.state === 'held' && Date.parse(status.info.leaseUntil) <= ctx.now();
+  const exited = status.state === 'held' && holderExited(status.info);
 
   if (format === 'json') {
-    const lock = status.state === 'held' ? { ...status.info, expired } : status.state === 'unreadable' ? { note: status.note } : null;
+    const lock = status.state === 'held' ? { ...status.info, expired, holderExited: exited } : status.state === 'unreadable' ? { note: status.note } : null;
     writeLine(ctx.stdout, JSON.stringify({ lockFile: shown, state: status.state, lock, removed: flags.force === true && status.state !== 'absent' }, null, 2));
     return 0;
   }
-  for (const line of flags.force ? removedText(status, shown, expired) : shownText(status, shown, expired, ctx.now())) {
+  for (const line of flags.force ? removedText(status, shown, expired, exited) : shownText(status, shown, expired, exited, ctx.now())) {
     writeLine(ctx.stdout, line);
   }
   return 0;
 }
 
 function holder(info: LockInfo): string {
-  return `${info.owner} (host ${info.host}, pid ${info.pid}), started ${info.startedAt}`;
+  return `${describeHolder(info)}, started ${printable(info.startedAt)}`;
 }
 
-function shownText(status: LockStatus, shown: string, expired: boolean, now: number): string[] {
+function shownText(status: LockStatus, shown: string, expired: boolean, exited: boolean, now: number): string[] {
   if (status.state === 'absent') return [`No apply lock (${shown} does not exist).`];
   if (status.state === 'unreadable') {
     return [`${shown} is unreadable: ${status.note}.`, 'It counts as expired: the next apply takes it over.'];
   }
   const leaseMs = Date.parse(status.info.leaseUntil) - now;
+  const leaseUntil = printable(status.info.leaseUntil);
   const lease = expired
-    ? `its lease expired ${duration(-leaseMs)} ago (${status.info.leaseUntil}): the next apply takes it over.`
-    : `its lease runs until ${status.info.leaseUntil} (${duration(leaseMs)} from now).`;
+    ? `its lease expired ${duration(-leaseMs)} ago (${leaseUntil}): the next apply takes it over.`
+    : exited
+      ? `its lease runs until ${leaseUntil} (${duration(leaseMs)} from now), but pid ${status.info.pid} is not running on this host: the next apply takes it over.`
+      : `its lease runs until ${leaseUntil} (${duration(leaseMs)} from now).`;
   return [
     `${shown} is held by ${holder(status.info)};`,
     lease,
-    ...(expired ? [] : ['If that apply is surely gone, remove the lock with `tug unlock --force`.']),
+    ...(expired || exited ? [] : ['If that apply is surely gone, remove the lock with `tug unlock --force`.']),
   ];
 }
 
-function removedText(status: LockStatus, shown: string, expired: boolean): string[] {
+function removedText(status: LockStatus, shown: string, expired: boolean, exited: boolean): string[] {
   if (status.state === 'absent') return [`No apply lock (${shown} does not exist); nothing removed.`];
   if (status.state === 'unreadable') return [`Removed ${shown} (${status.note}).`];
   return [
-    `Removed ${shown}, held by ${holder(status.info)}, lease until ${status.info.leaseUntil}.`,
-    ...(expired ? [] : ['Its lease had not expired: if that apply is still running, its next lease renewal fails.']),
+    `Removed ${shown}, held by ${holder(status.info)}, lease until ${printable(status.info.leaseUntil)}.`,
+    ...(expired || exited ? [] : ['Its lease had not expired: if that apply is still running, its next lease renewal fails.']),
   ];
 }
 

@@ -1,0 +1,19 @@
+/**
+ * Making text from outside (live names, hand-edited files) safe to print on a terminal: one line,
+ * nothing the terminal obeys. Used by `tug plan`'s renderers, apply's messages and `tug unlock`.
+ */
+
+// C0/C1 controls and line separators: a live name holding ESC sequences must not drive the terminal.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Control characters shown as JSON escapes (`\n`, `\u001b`, `\u009b`): one line, nothing the terminal
+ * obeys. JSON.stringify leaves C1 controls (U+009B is an 8-bit CSI) and U+2028/2029 as they are, so
+ * those are spelled out by hand.
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (ch) => {
+    const json = JSON.stringify(ch).slice(1, -1);
+    return json !== ch ? json : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
