@@ -2,6 +2,8 @@
  * examples/ is what users copy and what the demo applies to the sandbox's demo account: it must
  * validate clean, keep its documented size, and name only assets the demo seed owns.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../../src/config/load.js';
@@ -34,6 +36,15 @@ beforeAll(async () => {
 describe('examples/', () => {
   it('validates without a single diagnostic', () => {
     expect(set.diagnostics.map(formatText)).toEqual([]);
+  });
+
+  it('every document of every file carries the editor modeline (the YAML language server reads it per document)', () => {
+    const text = (file: string) => readFileSync(join(EXAMPLES_DIR, file), 'utf8');
+    for (const file of set.files) {
+      const documents = text(file).split(/^---$/m);
+      const bare = documents.filter((d) => !/^\s*# yaml-language-server: \$schema=\.\.\/\.\.\/schemas\/manifest\.schema\.json$/m.test(d.split(/^(?!#|\s*$)/m)[0] ?? ''));
+      expect(bare.length, `${file}: documents without the modeline before their first key`).toBe(0);
+    }
   });
 
   it('holds 6 definitions, 3 depots, 12 customers, 30 assets and 20 contracts in 5 files', () => {
