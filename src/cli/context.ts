@@ -19,14 +19,35 @@ export interface RunContext {
   onInterrupt: (handler: () => void) => void;
 }
 
+const guarded = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * A reader that stops early (`tug validate | head -1`) closes the pipe; the next write fails with EPIPE,
+ * which Node emits as an 'error' event — unhandled, a stack trace. Like any Unix tool, tug then just
+ * stops talking: EPIPE is swallowed (later writes fail the same quiet way) and the command finishes with
+ * its own exit code, so an apply is never cut off between a write and its journal entry. Other stream
+ * errors stay loud.
+ */
+export function ignoreBrokenPipe(stream: NodeJS.WritableStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return;
+    throw error;
+  });
+}
+
 export function createRunContext(overrides: Partial<RunContext> = {}): RunContext {
   const stdout = overrides.stdout ?? process.stdout;
+  const stderr = overrides.stderr ?? process.stderr;
+  ignoreBrokenPipe(stdout);
+  ignoreBrokenPipe(stderr);
   const env = overrides.env ?? process.env;
   const tty = (stdout as NodeJS.WriteStream).isTTY === true;
   const colorEnabled = tty && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   return {
     stdout,
-    stderr: overrides.stderr ?? process.stderr,
+    stderr,
     env,
     cwd: overrides.cwd ?? process.cwd(),
     color: overrides.color ?? (colorEnabled ? chalk : new Chalk({ level: 0 })),

@@ -17,8 +17,11 @@ import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/san
 import { runSnapshotCommand, type SnapshotFlags } from './commands/snapshot.js';
 import { runUnlock, type UnlockFlags } from './commands/unlock.js';
 import { createRunContext, writeLine, type RunContext } from './context.js';
+import { usageError } from './usage-error.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const ERROR_FORMATS = ['text', 'json'];
 
 /** What a command reports without throwing (e.g. doctor with a failed check). */
 export interface CommandOutcome {
@@ -29,13 +32,17 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
   const program = new Command('tug')
     .description('Declarative GitOps for Trackunit Iris: plan and apply depots, customers, custom fields, assets and rental contracts from YAML.')
     .version('0.1.0')
-    .option('--format <format>', 'error output format: text or json (a command\'s own --format wins)', 'text')
+    .addOption(new Option('--format <format>', 'error output format: text or json (a command\'s own --format wins)').choices(ERROR_FORMATS).default('text'))
     .enablePositionalOptions()
-    .showHelpAfterError()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
+      // Usage errors are printed by main's one catch (text or JSON); commander only writes the help it
+      // shows when no command was given, and not in JSON mode, where stderr must stay one JSON object.
+      writeErr: (s) => {
+        if (program.opts().format !== 'json') ctx.stderr.write(s);
+      },
+      outputError: () => undefined,
     });
 
   program
@@ -149,22 +156,35 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
   return program;
 }
 
+/** The format errors print in: the command's own --format when given (and valid), else tug's. */
+function errorFormat(program: Command, command: Command | undefined): unknown {
+  return command && command !== program && command.getOptionValueSource('format') === 'cli' ? command.opts().format : program.opts().format;
+}
+
 /** Runs the CLI and returns the exit code (never calls process.exit itself). */
 export async function main(argv: string[], ctx: RunContext = createRunContext()): Promise<number> {
   const outcome: CommandOutcome = { exitCode: ExitCode.ok };
   const program = buildProgram(ctx, outcome);
+  let failed: Command | undefined;
+  // Which command a usage error came from: its --format and its --help hint.
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride((error) => {
+      failed = command;
+      throw error;
+    });
+  }
   let format: unknown;
   program.hook('preAction', (_program, command) => {
-    format = command.getOptionValueSource('format') === 'cli' ? command.opts().format : program.opts().format;
+    format = errorFormat(program, command);
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return outcome.exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end with exit code 0; usage errors were already printed by commander.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.error;
-    }
+  } catch (caught) {
+    // --help and --version end with exit code 0 (commander printed them); a usage error is ours to print.
+    if (caught instanceof CommanderError && caught.exitCode === 0) return ExitCode.ok;
+    const error = caught instanceof CommanderError ? usageError(caught, failed) : caught;
+    if (caught instanceof CommanderError) format = errorFormat(program, failed);
     const tugError = toTugError(error);
     if ((format ?? program.opts().format) === 'json') {
       writeLine(ctx.stderr, JSON.stringify({ error: tugError.toJSON() }));

@@ -20,20 +20,17 @@ import type { KindPlan, KindPlanner, PlanInput } from './planner.js';
 import { createRefs } from './refs.js';
 import { guardReferencedDeletes } from './referenced-deletes.js';
 import { checkSafety } from './safety.js';
+import { targetMatcher } from './targets.js';
 import { desiredOfKind } from './state.js';
 import { compareText } from './canonical.js';
 
 /** In dependency order; see src/kinds/registry.ts. */
 export const PLANNERS: KindPlanner[] = [planDefinitions, planDepots, planCustomers, planAssets, planContracts];
 
-function patternToRegex(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-}
-
 /** Keep the targeted changes and, transitively, the changes they depend on. */
 function applyTargets(changes: Change[], targets: string[] | undefined): Change[] {
   if (!targets || targets.length === 0) return changes;
-  const patterns = targets.map(patternToRegex);
+  const patterns = targets.map(targetMatcher);
   const byKey = new Map(changes.map((c) => [c.key, c]));
   const keep = new Set<string>();
   const visit = (change: Change) => {
@@ -44,7 +41,7 @@ function applyTargets(changes: Change[], targets: string[] | undefined): Change[
       if (target) visit(target);
     }
   };
-  for (const change of changes) if (patterns.some((p) => p.test(`${change.kind}/${change.id}`))) visit(change);
+  for (const change of changes) if (patterns.some((matches) => matches(change.kind, change.id))) visit(change);
   return changes.filter((c) => keep.has(c.key));
 }
 

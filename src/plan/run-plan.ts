@@ -16,6 +16,7 @@ import { toDesiredState } from './desired.js';
 import { metricsDelta, readLiveState } from './read-live.js';
 import { resolvePins, type PinsResult } from './resolve-pins.js';
 import { sourceFiles } from './source.js';
+import { targetCandidates, unmatchedTargets, type UnmatchedTarget } from './targets.js';
 import { readTelemetry } from './telemetry.js';
 
 export interface RunPlanInput {
@@ -41,6 +42,11 @@ export interface RunPlanResult {
   iso?: PinsResult['snapshot'];
   /** Things the user should know that do not change the plan (e.g. telematics unavailable). */
   warnings?: string[];
+  /**
+   * `targets` that name no manifest, no live object and no change (absent when all name something).
+   * The caller decides: `tug plan` refuses them; apply's re-plan, whose targeted deletes are gone, does not.
+   */
+  unmatchedTargets?: UnmatchedTarget[];
 }
 
 /** A plan of a manifest set with errors would plan the wrong thing: refuse, and point at validate. */
@@ -85,8 +91,10 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
       ...(input.targets && input.targets.length > 0 ? { targets: input.targets } : {}),
     },
   });
+  const unmatched = input.targets?.length ? unmatchedTargets(input.targets, [...targetCandidates(desired, live), ...plan.changes]) : [];
   return {
     plan,
+    ...(unmatched.length > 0 ? { unmatchedTargets: unmatched } : {}),
     liveRequests: metricsDelta(before, client.metricsSnapshot()),
     durationMs: now() - started,
     ...(snapshot ? { iso: snapshot } : {}),

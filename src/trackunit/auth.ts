@@ -106,7 +106,8 @@ export class TokenProvider {
         body: new URLSearchParams(fields).toString(),
       });
     } catch (error) {
-      throw new TransientAuthFailure(path, 0, (error as { code?: string }).code ?? 'network_error', 'no response from the authorization server');
+      // The URL in the message: a wrong or stopped auth server is then found without reading the config.
+      throw new TransientAuthFailure(path, 0, (error as { code?: string }).code ?? 'network_error', `no response from the authorization server at ${new URL(this.authUrl).origin}`);
     }
     let body: Record<string, unknown> = {};
     try {

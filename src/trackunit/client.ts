@@ -8,7 +8,7 @@ import { ApiError, OutcomeUnknownError, safePath, type OutcomeLookup, type Viola
 import { UndiciTransport, type HttpResponse, type Transport } from './http.js';
 import { RunMetrics, type MetricsSnapshot } from './metrics.js';
 import { RateScheduler, realClock, type SchedulerClock } from './rate-scheduler.js';
-import { backoffMs, classifyNetworkError, classifyStatus, networkErrorCode, parseRetryAfter, type Verdict } from './retry.js';
+import { attemptsAfterNetworkError, backoffMs, classifyNetworkError, classifyStatus, networkErrorCode, parseRetryAfter, unreachableReason, type Verdict } from './retry.js';
 import { TOKEN_MAX_ATTEMPTS, TokenProvider } from './auth.js';
 
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
@@ -64,6 +64,17 @@ function parseJson(response: HttpResponse): unknown {
   }
 }
 
+/** The network error's own words, and for an unreachable host the URL it could not reach. */
+function networkMessage(error: unknown, code: string, url: URL): string {
+  const reason = unreachableReason(code);
+  return reason ? `${reason} at ${url.origin}` : ((error as Error)?.message ?? 'network error');
+}
+
+function unreachableHint(code: string, hostAnswered: boolean): { hint?: string } {
+  if (unreachableReason(code) === undefined || hostAnswered) return {};
+  return { hint: 'Nothing answers at the Iris URL. Check --iris-url, TRACKUNIT_IRIS_URL or trackunit.irisUrl in tug.yaml (for a local sandbox: is `tug sandbox` running on that port?).' };
+}
+
 export class TrackunitClient {
   readonly metrics = new RunMetrics();
   readonly scheduler: RateScheduler;
@@ -71,6 +82,8 @@ export class TrackunitClient {
   private readonly transport: Transport;
   private readonly clock: SchedulerClock;
   private readonly random: () => number;
+  /** Iris has answered at least once (any status): from then on a refused connection is a restart, retried in full. */
+  private hostAnswered = false;
 
   constructor(
     readonly config: ClientConfig,
@@ -102,7 +115,7 @@ export class TrackunitClient {
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const family = this.metrics.family(spec.family);
-    const fail = (status: number, attempts: number, init: { apiCode?: string; message: string; violations?: Violation[]; cause?: unknown; retryAfterMs?: number }) =>
+    const fail = (status: number, attempts: number, init: { apiCode?: string; message: string; violations?: Violation[]; cause?: unknown; retryAfterMs?: number; hint?: string }) =>
       new ApiError({ method: spec.method, path: safePath(url), status, attempts, family: spec.family, ...init });
     const maxAttempts = spec.maxAttempts ?? this.config.retry.maxAttempts;
     let renewedAfter401 = false;
@@ -139,11 +152,12 @@ export class TrackunitClient {
       if (response === undefined) {
         const code = networkErrorCode(networkError);
         verdict = classifyNetworkError(code, idempotent);
-        if (verdict.action === 'fail' || (verdict.action === 'retry' && attempt >= maxAttempts)) {
+        if (verdict.action === 'fail' || (verdict.action === 'retry' && attempt >= attemptsAfterNetworkError(code, this.hostAnswered, maxAttempts))) {
           family.errors += 1;
-          throw fail(0, attempt, { apiCode: code, message: (networkError as Error)?.message ?? 'network error', cause: networkError });
+          throw fail(0, attempt, { apiCode: code, message: networkMessage(networkError, code, url), cause: networkError, ...unreachableHint(code, this.hostAnswered) });
         }
       } else {
+        this.hostAnswered = true;
         if (response.status < 400) {
           this.scheduler.onSuccess(spec.family);
           return { status: response.status, headers: response.headers, body: parseJson(response) as T, text: response.text };

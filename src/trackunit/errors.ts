@@ -25,6 +25,8 @@ export interface ApiErrorInit {
   /** For a 429: the server's Retry-After, in milliseconds, when it sent one. */
   retryAfterMs?: number;
   cause?: unknown;
+  /** What to do about it, when the caller knows better than the status does. */
+  hint?: string;
 }
 
 function describe(init: ApiErrorInit): string {
@@ -58,7 +60,7 @@ export class ApiError extends TugError {
     const meta: JsonObject = { method: init.method, path: init.path, status: init.status, attempts: init.attempts, family: init.family };
     if (init.apiCode) meta.apiCode = init.apiCode;
     if (init.violations?.length) meta.violations = init.violations.map((v) => ({ field: v.field, message: v.message }));
-    super(code, describe(init), { hint: hintFor(init.status), meta, cause: init.cause });
+    super(code, describe(init), { hint: init.hint ?? hintFor(init.status), meta, cause: init.cause });
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;

@@ -6,6 +6,11 @@
  * (a bug or an unexpected state on the server's side, which repeating will not fix).
  * Non-idempotent requests (creates) are retried only when the server certainly did not act on them
  * (429, 503, connection refused); after an ambiguous failure the caller gets OutcomeUnknownError.
+ *
+ * A host that has never answered and refuses the connection (or whose name does not resolve) is far more
+ * often a wrong URL or a server that is not running than a blip: it gets `UNREACHABLE_ATTEMPTS` quick
+ * attempts, not the full budget (10 backoffs took 70 s to say "connection refused"). Once the host has
+ * answered, a refusal is a restart in progress and gets the full budget, like resets and timeouts.
  */
 import type { RetryConfig } from './config.js';
 
@@ -18,6 +23,22 @@ export type Verdict =
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 /** Network error codes after which the request may have been processed. */
 const MAYBE_SENT = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED', 'ECONNABORTED']);
+
+/** Network error codes meaning nothing listens at the URL's host and port, or the host does not exist. */
+const UNREACHABLE: Record<string, string> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'host not found' };
+
+/** Attempts at a host that has never answered (see the module comment): about half a second of backoff. */
+export const UNREACHABLE_ATTEMPTS = 3;
+
+/** "connection refused" for a code that means nobody is there; undefined for other network errors. */
+export function unreachableReason(code: string): string | undefined {
+  return Object.hasOwn(UNREACHABLE, code) ? UNREACHABLE[code] : undefined;
+}
+
+/** How many attempts a request that failed with `code` gets in all. */
+export function attemptsAfterNetworkError(code: string, hostAnsweredBefore: boolean, maxAttempts: number): number {
+  return unreachableReason(code) !== undefined && !hostAnsweredBefore ? Math.min(UNREACHABLE_ATTEMPTS, maxAttempts) : maxAttempts;
+}
 
 export function networkErrorCode(error: unknown): string {
   const e = error as { code?: string; cause?: { code?: string } };

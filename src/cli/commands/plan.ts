@@ -14,6 +14,7 @@ import { loadProjectConfig } from '../../config/load.js';
 import { loadManifestSet } from '../../manifests/index.js';
 import type { Plan } from '../../core/plan.js';
 import { runPlan } from '../../plan/run-plan.js';
+import { targetProblem } from '../../plan/targets.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
@@ -41,17 +42,28 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   await rename(tmp, file);
 }
 
+function targetError(code: string, messages: string[], hint: string): ConfigError {
+  return new ConfigError(code, messages.join('; '), { hint, meta: { targets: messages } });
+}
+
+/** Before reading anything: every --target is Kind/identity with a known kind (else a typo plans nothing). */
+function checkTargetForms(targets: string[]): void {
+  const problems = targets.map(targetProblem).filter((p): p is string => p !== undefined);
+  if (problems.length > 0) throw targetError('invalid_target', problems, 'Write a target as Kind/identity, e.g. --target Depot/aarhus or --target \'Customer/*\'.');
+}
+
 export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise<number> {
   if (!['text', 'markdown', 'json'].includes(flags.format)) {
     throw new ConfigError('invalid_option', `--format must be text, markdown or json, got "${flags.format}"`);
   }
+  checkTargetForms(flags.target ?? []);
   const config = await loadProjectConfig({ cwd: ctx.cwd, configPath: flags.config });
   const manifests = await loadManifestSet(config, ctx.cwd);
   const connection = await connectProject(config, flags, ctx.env);
   try {
     // An embedded sandbox is a fresh account every run: its ISO cache must not land in the project's state.
     const isoStateDir = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-plan-iso-')) : undefined;
-    const { plan, liveRequests: metrics, durationMs, warnings } = await runPlan({
+    const { plan, liveRequests: metrics, durationMs, warnings, unmatchedTargets } = await runPlan({
       client: connection.client,
       config,
       manifests,
@@ -59,6 +71,7 @@ export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise
       now: ctx.now,
       ...(isoStateDir ? { isoStateDir } : {}),
     });
+    if (unmatchedTargets) throw targetError('unknown_target', unmatchedTargets.map((u) => u.message), 'A target is Kind/identity as a plan shows it: a manifest\'s identity, or a live object\'s (* matches any characters).');
     for (const warning of warnings ?? []) writeLine(ctx.stderr, ctx.color.yellow(`warning: ${warning}`));
     if (flags.out) await writeAtomically(resolve(ctx.cwd, flags.out), renderPlanJson(plan));
     if (flags.format === 'json') ctx.stdout.write(renderPlanJson(plan));
