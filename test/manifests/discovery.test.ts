@@ -64,6 +64,14 @@ describe('manifests globs stay inside the directory of tug.yaml', () => {
     await expect(loadManifestSet(defaultProjectConfig(fileLink), fileLink)).rejects.toThrow(`${join('manifests', 'x.yaml')} -> ${join(outside, 'x.yaml')}`);
   });
 
+  it('a file tug.yaml names by path is held to the same rule when it is a link to outside', async () => {
+    const outside = tree({ 'x.yaml': depot('x') });
+    const dir = tree({ 'tug.yaml': 'manifests: [manifests/x.yaml]\n', 'manifests/a.yaml': depot('a') });
+    symlinkSync(join(outside, 'x.yaml'), join(dir, 'manifests', 'x.yaml'));
+    const config = await loadProjectConfig({ cwd: dir });
+    await expect(loadManifestSet(config, dir)).rejects.toThrow(`symbolic link to outside ${dir}: ${join('manifests', 'x.yaml')} -> ${join(outside, 'x.yaml')}`);
+  });
+
   it('a link to a file outside that no glob matches is no error; a link that stays inside is followed', async () => {
     const outside = tree({ 'notes.txt': 'hello\n' });
     const dir = tree({ 'manifests/a.yaml': depot('a'), 'shared/b.yaml': depot('b') });
