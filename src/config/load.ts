@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { formatText } from '../manifests/diagnostics.js';
+import { formatText, type Diagnostic } from '../manifests/diagnostics.js';
+import { globEscape } from '../manifests/glob-scope.js';
 import { schemaDiagnostics } from '../manifests/schema-check.js';
-import { parseYaml } from '../manifests/yaml.js';
+import { parseYaml, positionOf, type ParsedDocument } from '../manifests/yaml.js';
 import type { ApiFamily, FamilyLimit } from '../trackunit/config.js';
 import type { KindName, ProjectConfigFile, ThresholdMap } from './project.js';
 
@@ -64,6 +65,22 @@ function resolveConfig(raw: ProjectConfigFile, file: string | undefined, dir: st
 }
 
 /**
+ * Manifests globs that would read outside the directory of tug.yaml (`/**\/*.yaml`, `../../**`): refused
+ * here, at the entry's position, before anything is walked (see src/manifests/glob-scope.ts).
+ */
+function escapingGlobs(document: ParsedDocument): Diagnostic[] {
+  const globs = (document.data as { manifests?: unknown } | null)?.manifests;
+  if (!Array.isArray(globs)) return [];
+  return globs.flatMap((glob, i) => {
+    const escape = typeof glob === 'string' ? globEscape(glob) : undefined;
+    if (!escape) return [];
+    const { line, col } = positionOf(document, ['manifests', i], 'value');
+    const message = `manifests glob "${glob}" ${escape}: globs are relative to tug.yaml and must stay inside its directory`;
+    return [{ file: document.file, line, col, code: 'manifests_outside_repository', severity: 'error' as const, message }];
+  });
+}
+
+/**
  * Load tug.yaml from `configPath`, or from `cwd` when it exists there. Without either, defaults
  * (manifests under ./manifests) — unless `required`.
  */
@@ -83,7 +100,7 @@ export async function loadProjectConfig(options: { cwd: string; configPath?: str
   const [document] = parsed.documents;
   const problems = [...parsed.diagnostics];
   if (parsed.documents.length > 1) problems.push({ file: shown, line: 1, col: 1, code: 'structure', severity: 'error', message: 'tug.yaml must hold a single YAML document' });
-  if (document) problems.push(...schemaDiagnostics(document, 'tug.schema.json', undefined));
+  if (document) problems.push(...schemaDiagnostics(document, 'tug.schema.json', undefined), ...escapingGlobs(document));
   if (problems.length > 0) {
     throw new ConfigError('invalid_config', `${shown} is invalid:\n${problems.map((d) => `  ${formatText(d)}`).join('\n')}`, {
       meta: { diagnostics: problems.map((d) => ({ file: d.file, line: d.line, col: d.col, message: d.message })) },

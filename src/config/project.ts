@@ -24,7 +24,10 @@ export type ThresholdMap = Partial<Record<KindName | 'default', Threshold>>;
 
 export interface ProjectConfigFile {
   apiVersion?: 'tug/v1';
-  /** Globs relative to tug.yaml; default `manifests/**\/*.yaml` and `manifests/**\/*.yml`. */
+  /**
+   * Globs relative to tug.yaml, confined to its directory (no absolute path, no `..`; a symbolic link to
+   * outside is an error); default `manifests/**\/*.yaml` and `manifests/**\/*.yml`.
+   */
   manifests?: string[];
   trackunit?: {
     /** Iris API base URL, or `sandbox` for an embedded sandbox. Default https://iris.trackunit.com. */

@@ -27,6 +27,7 @@ export async function loadManifestSet(config: ProjectConfig, cwd: string, paths:
     baseDir: fromConfig ? config.dir : cwd,
     displayDir: cwd,
     exclude: config.file ? [config.file] : [CONFIG_FILE],
+    confined: fromConfig,
   });
   const validated = validateDocuments(loaded.documents);
   return {

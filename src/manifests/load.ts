@@ -3,11 +3,12 @@
  * in a stable order (sorted paths), each parsed with positions kept.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ManifestError } from '../errors.js';
 import type { Diagnostic } from './diagnostics.js';
+import { confinedFs, globEscape, isInside } from './glob-scope.js';
 import { DEFAULT_YAML_LIMITS, decodeManifest, fileTooLarge, parseYaml, type ParsedDocument, type YamlLimits } from './yaml.js';
 
 export interface LoadOptions {
@@ -18,6 +19,11 @@ export interface LoadOptions {
   limits?: YamlLimits;
   /** Files never treated as manifests (tug.yaml itself). */
   exclude?: string[];
+  /**
+   * Set for tug.yaml's globs: nothing outside `baseDir` is read. An absolute or `..` pattern is refused,
+   * and a symbolic link whose target is outside is an error (see glob-scope.ts).
+   */
+  confined?: boolean;
 }
 
 export interface LoadResult {
@@ -31,15 +37,33 @@ export interface LoadResult {
 
 const YAML_FILES = '**/*.{yaml,yml}';
 
-async function expand(pattern: string, baseDir: string): Promise<string[]> {
+async function expand(pattern: string, baseDir: string, confined: boolean): Promise<string[]> {
+  const escape = confined ? globEscape(pattern) : undefined;
+  if (escape) throw new ManifestError('manifest_outside_repository', `manifests glob "${pattern}" ${escape}: globs must stay inside ${baseDir}`);
   const absolute = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
+  const walk = async (globPattern: string, cwd: string): Promise<string[]> => {
+    if (!confined) return glob(globPattern, { cwd, absolute: true, onlyFiles: true });
+    const scoped = confinedFs(baseDir);
+    const found = await glob(globPattern, { cwd, absolute: true, onlyFiles: true, fs: scoped.fs });
+    const links = [...scoped.escapes.values()].filter((e) => e.directory || found.includes(e.link));
+    if (links.length > 0) throw linksOutside(links, baseDir);
+    return found;
+  };
   if (!isDynamicPattern(pattern)) {
     const info = await stat(absolute).catch(() => undefined);
     if (!info) throw new ManifestError('manifest_not_found', `no such file or directory: ${pattern}`);
-    if (info.isDirectory()) return glob(YAML_FILES, { cwd: absolute, absolute: true, onlyFiles: true });
+    if (info.isDirectory()) return walk(YAML_FILES, absolute);
+    if (confined && !isInside(await realpath(baseDir), await realpath(absolute))) throw linksOutside([{ link: absolute, target: await realpath(absolute) }], baseDir);
     return [absolute];
   }
-  return glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true });
+  return walk(pattern, baseDir);
+}
+
+function linksOutside(links: Array<{ link: string; target: string }>, baseDir: string): ManifestError {
+  const list = links.map((l) => `${relative(baseDir, l.link)} -> ${l.target}`).sort();
+  return new ManifestError('manifest_outside_repository', `symbolic link${list.length > 1 ? 's' : ''} to outside ${baseDir}: ${list.join(', ')}`, {
+    hint: 'tug reads manifests only from the directory of tug.yaml and below: copy the files in, or narrow the manifests globs so they do not reach the link.',
+  });
 }
 
 /**
@@ -50,7 +74,7 @@ export async function findManifestFiles(patterns: string[], options: LoadOptions
   const files = new Set<string>();
   const excluded = new Set((options.exclude ?? []).map((f) => resolve(options.baseDir, f)));
   for (const pattern of patterns) {
-    for (const file of await expand(pattern, options.baseDir)) if (!excluded.has(file)) files.add(file);
+    for (const file of await expand(pattern, options.baseDir, options.confined === true)) if (!excluded.has(file)) files.add(file);
   }
   if (files.size === 0) {
     throw new ManifestError('manifest_not_found', `no manifest files match ${patterns.map((p) => `"${p}"`).join(', ')} (resolved from ${options.baseDir})`, {

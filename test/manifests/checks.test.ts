@@ -251,7 +251,7 @@ describe('assets and item identities', () => {
 
 describe('registration', () => {
   it('runs every check through validateDocuments', () => {
-    expect(CHECKS).toHaveLength(9);
+    expect(CHECKS).toHaveLength(11);
     const parsed = parseYaml(DEPOT + '---\n' + y('kind: Asset', 'serialNumber: SN1', 'owningDepot: odense', 'customFields: {licensePlate: 7}'), 'v.yaml');
     expect(lines(validateDocuments(parsed.documents).diagnostics)).toEqual([
       'v.yaml:8:14  Asset/serialNumber=SN1  owningDepot "odense" is not defined by any Depot manifest',

@@ -10,6 +10,7 @@ import { customFieldValues } from './custom-field-values.js';
 import { datesInOrder } from './dates.js';
 import { duplicateIdentities } from './duplicates.js';
 import { duplicateItemReferences } from './identities.js';
+import { invisibleIdentityCharacters, lookalikeIdentities } from './identity-spelling.js';
 import { overlappingItems } from './overlapping-items.js';
 import { polygonRings } from './polygons.js';
 import { unresolvedReferences } from './references.js';
@@ -28,6 +29,8 @@ export type Check = (docs: ManifestDocument[], context: CheckContext) => Diagnos
 export const CHECKS: Check[] = [
   duplicateIdentities,
   duplicateItemReferences,
+  invisibleIdentityCharacters,
+  lookalikeIdentities,
   sharedAssetReferences,
   unresolvedReferences,
   customFieldDefinitionRules,

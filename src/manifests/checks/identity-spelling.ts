@@ -1,0 +1,179 @@
+/**
+ * Identities that look alike but are not equal. tug compares identities exactly (code unit by code unit),
+ * so `CUST-1 ` and `CUST-1` were two customers and apply created both. What Trackunit compares is not
+ * documented (see src/trackunit/endpoints/common.ts, [assumed]); these checks make the difference visible
+ * before anything is written:
+ *
+ * - an identity (or a reference to one) holding an invisible character — leading/trailing whitespace,
+ *   a zero-width or bidi control, any C0/C1 control such as a newline — is an error naming it as U+XXXX;
+ * - two identities of one kind that differ only in letter case or Unicode normalisation (NFC vs NFD,
+ *   or compatibility forms) are a warning at the later one, naming where the other is — except two asset
+ *   serial numbers that differ only in case: tug matches serials ignoring case, so that is an error.
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import type { ManifestDocument } from '../document.js';
+import { positionOf, type PathSegment } from '../yaml.js';
+
+/** One identity-like value in a document: `space` groups the values that must be told apart. */
+interface IdentityValue {
+  doc: ManifestDocument;
+  path: PathSegment[];
+  value: string;
+  /** `Customer externalReference`; undefined for a reference (checked for invisible characters only). */
+  space?: string;
+}
+
+const ASSET_KEYS = ['assetId', 'serialNumber', 'pin', 'externalReference'] as const;
+
+function valuesOf(doc: ManifestDocument): IdentityValue[] {
+  const m = doc.manifest as unknown as Record<string, unknown> & { kind: string };
+  const out: IdentityValue[] = [];
+  const add = (path: PathSegment[], value: unknown, space?: string): void => {
+    if (typeof value === 'string') out.push({ doc, path, value, ...(space ? { space } : {}) });
+  };
+  switch (m.kind) {
+    case 'CustomFieldDefinition':
+    case 'Depot':
+      add(['key'], m.key, `${m.kind} key`);
+      break;
+    case 'Customer':
+      add(['externalReference'], m.externalReference, 'Customer externalReference');
+      break;
+    case 'Asset':
+      for (const key of ASSET_KEYS) add([key], m[key], `Asset ${key}`);
+      add(['owningDepot'], m.owningDepot);
+      break;
+    case 'Contract': {
+      add(['externalReference'], m.externalReference, 'Contract externalReference');
+      add(['customer'], m.customer);
+      add(['hiringDepot'], m.hiringDepot);
+      const items = Array.isArray(m.items) ? (m.items as Array<Record<string, unknown>>) : [];
+      items.forEach((item, i) => {
+        add(['items', i, 'externalReference'], item.externalReference, 'contract item externalReference');
+        const asset = (item.asset ?? {}) as Record<string, unknown>;
+        for (const key of ASSET_KEYS) add(['items', i, 'asset', key], asset[key]);
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+/** Characters never allowed anywhere in an identity: controls (C0, DEL, C1), format characters
+ * (zero-width, bidi, soft hyphen, BOM) and the line/paragraph separators. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+/** Characters not allowed at either end: any whitespace. */
+const EDGE = /\s/u;
+/**
+ * What is escaped when a value is shown: format characters (zero-width, bidi) and any space but U+0020.
+ * Controls are left to printable(), which every output applies (`\t`, `\n`, `\u001b`), as elsewhere.
+ */
+const SHOWN_ESCAPED = /[\p{Cf}\p{Zs}]/gu;
+
+const NAMES: Record<number, string> = {
+  0x00: 'NULL', 0x09: 'CHARACTER TABULATION', 0x0a: 'LINE FEED', 0x0d: 'CARRIAGE RETURN', 0x1b: 'ESCAPE',
+  0x20: 'SPACE', 0x7f: 'DELETE', 0x85: 'NEXT LINE', 0xa0: 'NO-BREAK SPACE', 0xad: 'SOFT HYPHEN',
+  0x061c: 'ARABIC LETTER MARK', 0x180e: 'MONGOLIAN VOWEL SEPARATOR', 0x200b: 'ZERO WIDTH SPACE',
+  0x200c: 'ZERO WIDTH NON-JOINER', 0x200d: 'ZERO WIDTH JOINER', 0x200e: 'LEFT-TO-RIGHT MARK', 0x200f: 'RIGHT-TO-LEFT MARK',
+  0x2028: 'LINE SEPARATOR', 0x2029: 'PARAGRAPH SEPARATOR', 0x202a: 'LEFT-TO-RIGHT EMBEDDING', 0x202b: 'RIGHT-TO-LEFT EMBEDDING',
+  0x202c: 'POP DIRECTIONAL FORMATTING', 0x202d: 'LEFT-TO-RIGHT OVERRIDE', 0x202e: 'RIGHT-TO-LEFT OVERRIDE',
+  0x202f: 'NARROW NO-BREAK SPACE', 0x2060: 'WORD JOINER', 0x2066: 'LEFT-TO-RIGHT ISOLATE', 0x2067: 'RIGHT-TO-LEFT ISOLATE',
+  0x2068: 'FIRST STRONG ISOLATE', 0x2069: 'POP DIRECTIONAL ISOLATE', 0x3000: 'IDEOGRAPHIC SPACE', 0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
+};
+
+/** `U+200B (ZERO WIDTH SPACE)`. */
+export function describeCharacter(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  const hex = code.toString(16).toUpperCase().padStart(4, '0');
+  const name = NAMES[code] ?? (/\p{Cc}/u.test(ch) ? 'a control character' : /\p{Cf}/u.test(ch) ? 'a format character' : 'a space');
+  return `U+${hex} (${name})`;
+}
+
+/** The value as a message shows it: format characters and spaces other than U+0020 as `\uXXXX`. */
+export function shownIdentity(value: string): string {
+  return value.replace(SHOWN_ESCAPED, (ch) => (ch === ' ' ? ch : `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`));
+}
+
+/** What is wrong with the characters of `value`, or undefined. */
+export function invisibleProblem(value: string): string | undefined {
+  const chars = [...value];
+  const bad = (ch: string): boolean => EDGE.test(ch) || INVISIBLE.test(ch);
+  if (chars.length > 0 && bad(chars[0]!)) return `starts with ${describeCharacter(chars[0]!)}`;
+  if (chars.length > 0 && bad(chars.at(-1)!)) return `ends with ${describeCharacter(chars.at(-1)!)}`;
+  const inner = chars.findIndex((ch) => INVISIBLE.test(ch));
+  return inner >= 0 ? `holds ${describeCharacter(chars[inner]!)} at character ${inner + 1}` : undefined;
+}
+
+function where(v: IdentityValue): { line: number; col: number } {
+  return positionOf(v.doc.parsed, v.path, 'value');
+}
+
+function fieldName(path: PathSegment[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+export function invisibleIdentityCharacters(docs: ManifestDocument[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const doc of docs) {
+    for (const v of valuesOf(doc)) {
+      const problem = invisibleProblem(v.value);
+      if (!problem) continue;
+      const what = v.space ? 'an identity' : 'a reference';
+      const message = `${fieldName(v.path)} "${shownIdentity(v.value)}" ${problem}: ${what} must not start or end with whitespace or hold invisible, bidi or control characters`;
+      // The subject holds the same characters: shown escaped, so a bidi control cannot reorder the line.
+      out.push({ file: doc.parsed.file, ...where(v), subject: shownIdentity(doc.subject), message, code: 'identity_characters', severity: 'error' });
+    }
+  }
+  return out;
+}
+
+/** Case and compatibility forms folded away: values equal here look alike to a reader (and maybe to Trackunit). */
+function fold(value: string): string {
+  return value.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+}
+
+/** How tug matches a serial number to a live asset (src/core/refs.ts). */
+const matchSerial = (serial: string): string => serial.trim().toUpperCase();
+
+function form(value: string): string {
+  if (value === value.normalize('NFC')) return 'NFC';
+  return value === value.normalize('NFD') ? 'NFD' : 'neither NFC nor NFD';
+}
+
+function howTheyDiffer(a: string, b: string): string {
+  if (a.normalize('NFC') === b.normalize('NFC')) return `only in Unicode normalisation (this one is ${form(a)}, that one ${form(b)})`;
+  const [na, nb] = [a.normalize('NFC'), b.normalize('NFC')];
+  if (na.toUpperCase().toLowerCase() === nb.toUpperCase().toLowerCase()) {
+    return a === na && b === nb ? 'only in letter case' : 'only in letter case and Unicode normalisation';
+  }
+  return 'only in letter case or Unicode compatibility forms (NFKC)';
+}
+
+export function lookalikeIdentities(docs: ManifestDocument[]): Diagnostic[] {
+  const first = new Map<string, IdentityValue>();
+  const out: Diagnostic[] = [];
+  for (const doc of docs) {
+    for (const v of valuesOf(doc)) {
+      if (!v.space || invisibleProblem(v.value)) continue; // invisible characters are an error already
+      const key = `${v.space}\u0000${fold(v.value)}`;
+      const earlier = first.get(key);
+      if (!earlier) {
+        first.set(key, v);
+        continue;
+      }
+      if (earlier.value === v.value) continue; // the same identity twice: the duplicate checks report it
+      const there = where(earlier);
+      const other = `"${shownIdentity(earlier.value)}" of ${shownIdentity(earlier.doc.subject)} (at ${earlier.doc.parsed.file}:${there.line}:${there.col})`;
+      const base = { file: doc.parsed.file, ...where(v), subject: shownIdentity(doc.subject) };
+      if (v.space === 'Asset serialNumber' && matchSerial(v.value) === matchSerial(earlier.value)) {
+        // tug itself resolves serials ignoring case (src/core/refs.ts): both manifests would write one asset.
+        const message = `serialNumber "${shownIdentity(v.value)}" names the same asset as ${other}: serial numbers match ignoring case`;
+        out.push({ ...base, message, code: 'duplicate_identity', severity: 'error' });
+        continue;
+      }
+      const message = `${v.space} "${shownIdentity(v.value)}" differs from ${other} ${howTheyDiffer(v.value, earlier.value)}: tug treats them as two, Trackunit may take them for one`;
+      out.push({ ...base, message, code: 'lookalike_identity', severity: 'warning' });
+    }
+  }
+  return out;
+}
