@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.js';
 import { formatText, type Diagnostic } from '../manifests/diagnostics.js';
 import { globEscape } from '../manifests/glob-scope.js';
 import { schemaDiagnostics } from '../manifests/schema-check.js';
-import { parseYaml, positionOf, type ParsedDocument } from '../manifests/yaml.js';
+import { decodeManifest, parseYaml, positionOf, type ParsedDocument } from '../manifests/yaml.js';
 import type { ApiFamily, FamilyLimit } from '../trackunit/config.js';
 import type { KindName, ProjectConfigFile, ThresholdMap } from './project.js';
 
@@ -96,7 +96,9 @@ export async function loadProjectConfig(options: { cwd: string; configPath?: str
   }
   const shown = relative(options.cwd, file) || file;
   const bytes = await readFile(file);
-  const parsed = parseYaml(bytes.toString('utf8'), shown);
+  // Not UTF-8: the error at the first bad byte, as for manifests (decoding would put U+FFFD in its place).
+  const decoded = decodeManifest(bytes, shown);
+  const parsed = 'text' in decoded ? parseYaml(decoded.text, shown) : { documents: [], diagnostics: [decoded.diagnostic] };
   const [document] = parsed.documents;
   const problems = [...parsed.diagnostics];
   if (parsed.documents.length > 1) problems.push({ file: shown, line: 1, col: 1, code: 'structure', severity: 'error', message: 'tug.yaml must hold a single YAML document' });

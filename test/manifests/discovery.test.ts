@@ -103,3 +103,13 @@ describe('default manifests globs', () => {
     expect((await loadManifestSet(config, configured)).files).toEqual(expected);
   });
 });
+
+describe('tug.yaml itself', () => {
+  it('is refused when not UTF-8, at the first bad byte (not read with U+FFFD in its place)', async () => {
+    const dir = tree({ 'manifests/a.yaml': depot('a') });
+    writeFileSync(join(dir, 'tug.yaml'), Buffer.concat([Buffer.from('apiVersion: tug/v1\nstateDir: .t'), Buffer.from([0xff]), Buffer.from('g\n')]));
+    const error = await loadProjectConfig({ cwd: dir }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe('tug.yaml is invalid:\n  tug.yaml:2:13  byte 0xFF is not valid UTF-8 (byte offset 31); save the file as UTF-8');
+  });
+});
