@@ -76,6 +76,14 @@ describe('safety', () => {
     const fine = 'a: ".nan"\nb: \'1e400\'\nc: x@y.info\nd: 1e308\n';
     expect(parseYaml(fine, 'f.yaml')).toMatchObject({ diagnostics: [], documents: [{ data: { a: '.nan', b: '1e400', c: 'x@y.info', d: 1e308 } }] });
   });
+
+  it('takes the fast path for text that only looks like a number inside a word (serials, ids)', () => {
+    const text = "serialNumber: 'VCEC220E000000003'\nexternalReference: ERP-5E123\nid: 3e412a-1e999b\n";
+    const [document] = parseYaml(text, 's.yaml').documents;
+    expect(document?.data).toEqual({ serialNumber: 'VCEC220E000000003', externalReference: 'ERP-5E123', id: '3e412a-1e999b' });
+    // The careful path builds the syntax tree; the fast one never does.
+    expect((document?.source as { tree?: unknown }).tree).toBeUndefined();
+  });
 });
 
 describe('nesting', () => {
