@@ -69,5 +69,8 @@ export async function connectProject(
     ...(config.trackunit.irisUrl ? { irisUrl: config.trackunit.irisUrl } : {}),
     ...(config.trackunit.authUrl ? { authUrl: config.trackunit.authUrl } : {}),
   };
-  return connect({ ...flags, sandbox: flags.sandbox || config.trackunit.sandbox }, env, extra, config.trackunit.scopes);
+  // `irisUrl: sandbox` is tug.yaml's choice of URL: --iris-url and TRACKUNIT_IRIS_URL override it, as they
+  // override any other irisUrl there.
+  const urlGiven = Boolean(flags.irisUrl ?? env.TRACKUNIT_IRIS_URL);
+  return connect({ ...flags, sandbox: flags.sandbox || (config.trackunit.sandbox && !urlGiven) }, env, extra, config.trackunit.scopes);
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 import { readPlanFile } from '../../src/render/plan-json.js';
+import { start, V2 } from '../sandbox/helpers.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples');
 
@@ -25,6 +26,22 @@ describe('tug plan', () => {
     // The rental desk's view: hour meter and last position (ISO 15143-3 snapshot) next to status changes.
     expect(stdout).toMatch(/^ {4}note: rental status null → ON_RENT: hour meter [\d.]+ h \(2026-[^)]+\); last position [\d.]+, [\d.]+ \(2026-[^)]+\)$/m);
     expect(stderr).toMatch(/Read the account with \d+ API requests/);
+  });
+
+  it('--iris-url and TRACKUNIT_IRIS_URL override tug.yaml\'s `irisUrl: sandbox`, as they override any irisUrl', async () => {
+    const other = await start();
+    try {
+      const credentials = { TRACKUNIT_CLIENT_ID: V2.clientId, TRACKUNIT_CLIENT_SECRET: V2.clientSecret };
+      const byFlag = await runCli(['plan', '--iris-url', other.url, '--auth-url', other.url], { cwd: EXAMPLES, env: credentials });
+      expect(byFlag.code, byFlag.stderr).toBe(0);
+      const byFlagReads = other.requestLog.count((e) => e.route !== undefined && !e.write);
+      expect(byFlagReads).toBeGreaterThan(10);
+      const byEnv = await runCli(['plan'], { cwd: EXAMPLES, env: { ...credentials, TRACKUNIT_IRIS_URL: other.url, TRACKUNIT_AUTH_URL: other.url } });
+      expect(byEnv.code, byEnv.stderr).toBe(0);
+      expect(other.requestLog.count((e) => e.route !== undefined && !e.write) - byFlagReads).toBeGreaterThan(10);
+    } finally {
+      await other.close();
+    }
   });
 
   it('--detailed-exitcode exits 2 when there are changes; --out saves a versioned plan file', async () => {
