@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { identityOf, type Manifest } from '../../src/kinds/registry.js';
 import { CHECKS } from '../../src/manifests/checks/index.js';
 import { sharedAssetReferences } from '../../src/manifests/checks/assets.js';
 import { customFieldDefinitionRules } from '../../src/manifests/checks/custom-field-definitions.js';
@@ -9,26 +8,13 @@ import { duplicateItemReferences } from '../../src/manifests/checks/identities.j
 import { overlappingItems } from '../../src/manifests/checks/overlapping-items.js';
 import { unresolvedReferences } from '../../src/manifests/checks/references.js';
 import { instantOf, isRealDate, valueProblems } from '../../src/manifests/checks/util.js';
-import { compareDiagnostics, formatText, type Diagnostic } from '../../src/manifests/diagnostics.js';
 import type { ManifestDocument } from '../../src/manifests/document.js';
 import { validateDocuments } from '../../src/manifests/validate.js';
 
 const NONE = { invalid: new Set<string>() };
 import { parseYaml } from '../../src/manifests/yaml.js';
+import { docs, lines, y } from './check-helpers.js';
 
-/** Documents straight from YAML, as if they had passed their schemas (the checks only see such documents). */
-function docs(text: string, file = 'm.yaml'): ManifestDocument[] {
-  const parsed = parseYaml(text, file);
-  expect(parsed.diagnostics).toEqual([]);
-  return parsed.documents.map((p) => {
-    const manifest = p.data as Manifest;
-    const identity = identityOf(manifest)!;
-    return { parsed: p, manifest, identity, subject: `${manifest.kind}/${identity}` };
-  });
-}
-
-const lines = (found: Diagnostic[]): string[] => [...found].sort(compareDiagnostics).map(formatText);
-const y = (...rows: string[]): string => `${rows.join('\n')}\n`;
 
 const DEPOT = y('kind: Depot', 'key: aarhus', 'name: Aarhus', 'address: {city: Aarhus}');
 const CUSTOMER = y('kind: Customer', 'externalReference: CUST-1001', 'name: Hansen Byg');

@@ -4,25 +4,11 @@
  * warnings at the later one, naming the other's file:line:col.
  */
 import { describe, expect, it } from 'vitest';
-import { identityOf, type Manifest } from '../../src/kinds/registry.js';
 import { invisibleIdentityCharacters, invisibleProblem, lookalikeIdentities } from '../../src/manifests/checks/identity-spelling.js';
-import { compareDiagnostics, formatText, type Diagnostic } from '../../src/manifests/diagnostics.js';
-import type { ManifestDocument } from '../../src/manifests/document.js';
 import { validateDocuments } from '../../src/manifests/validate.js';
 import { parseYaml } from '../../src/manifests/yaml.js';
+import { docs, lines, y } from './check-helpers.js';
 
-function docs(text: string, file = 'm.yaml'): ManifestDocument[] {
-  const parsed = parseYaml(text, file);
-  expect(parsed.diagnostics).toEqual([]);
-  return parsed.documents.map((p) => {
-    const manifest = p.data as Manifest;
-    const identity = identityOf(manifest)!;
-    return { parsed: p, manifest, identity, subject: `${manifest.kind}/${identity}` };
-  });
-}
-
-const lines = (found: Diagnostic[]): string[] => [...found].sort(compareDiagnostics).map(formatText);
-const y = (...rows: string[]): string => `${rows.join('\n')}\n`;
 const customer = (ref: string, name = 'N'): string => y('kind: Customer', `externalReference: "${ref}"`, `name: ${name}`);
 const RULE = 'must not start or end with whitespace or hold invisible, bidi or control characters';
 
