@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import jsYaml from 'js-yaml';
 import pLimit from 'p-limit';
 import { defaultProjectConfig } from '../src/config/load.js';
-import { depotExternalReference } from '../src/core/ownership.js';
+import { depotExternalReference } from '../src/kinds/ownership.js';
 import type { LiveState } from '../src/core/state.js';
 import { loadManifestSet } from '../src/manifests/index.js';
 import { readLiveState, runPlan, toDesiredState } from '../src/plan/index.js';

@@ -10,9 +10,9 @@
 import { canonicalJson } from '../core/canonical.js';
 import type { Change, PlannedRequest } from '../core/plan.js';
 import { normalizeContact } from '../kinds/customer/normalize.js';
-import { depotExternalReference } from '../core/ownership.js';
+import { kindNamed } from '../kinds/registry.js';
 import type { TrackunitClient } from '../trackunit/client.js';
-import { customFieldsApi, customersApi, rentalApi, sitesApi } from '../trackunit/endpoints/index.js';
+import { customersApi } from '../trackunit/endpoints/index.js';
 import type { OutcomeLookup } from '../trackunit/errors.js';
 
 const UPSERT_PATH = /\/(set-values\/?|synchronization)$/;
@@ -34,25 +34,14 @@ export function isOwnCreate(change: Change, index: number): boolean {
   return change.op === 'create' && index === 0 && request !== undefined && isCreate(request);
 }
 
-/** How to re-read the change's own object: the client's lookup and the journal's record. */
+/** How to re-read the change's own object: the client's lookup and the journal's record (the kind says). */
 export function identityLookup(kind: string, id: string): OutcomeLookup | undefined {
-  if (kind === 'Depot') return { kind: 'site', field: 'externalReference', value: depotExternalReference(id) };
-  if (kind === 'Customer') return { kind: 'customer', field: 'externalReference', value: id };
-  if (kind === 'Contract') return { kind: 'contract', field: 'externalReference', value: id };
-  if (kind === 'CustomFieldDefinition') return { kind: 'customFieldDefinition', field: 'key', value: id };
-  return undefined;
+  return kindNamed(kind)?.createdLookup?.(id);
 }
 
-/** The live id of `Kind/identity`, or undefined when no such object exists. */
+/** The live id of `Kind/identity`, or undefined when no such object exists (the kind looks it up). */
 export async function findByIdentity(client: TrackunitClient, kind: string, id: string): Promise<string | undefined> {
-  if (kind === 'Depot') {
-    const reference = depotExternalReference(id);
-    return (await sitesApi(client).list({ externalReference: reference })).find((s) => s.externalReference === reference)?.id;
-  }
-  if (kind === 'Customer') return (await customersApi(client).findByExternalReference(id))?.id;
-  if (kind === 'Contract') return (await rentalApi(client).findContractByExternalReference(id))?.id;
-  if (kind === 'CustomFieldDefinition') return (await customFieldsApi(client).findDefinitionByKey(id))?.id;
-  return undefined;
+  return kindNamed(kind)?.findByIdentity?.(client, id);
 }
 
 /**

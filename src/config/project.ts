@@ -3,24 +3,14 @@
  * never live here — only in environment variables), rate limits, state directory, prune scope,
  * protection and safety thresholds. schemas/tug.schema.json is its published JSON Schema.
  */
+import type { KindName } from '../core/kind.js';
+import type { ThresholdMap } from '../core/safety.js';
 import type { ApiFamily, FamilyLimit } from '../trackunit/config.js';
 
-export const KIND_NAMES = ['CustomFieldDefinition', 'Depot', 'Customer', 'Asset', 'Contract'] as const;
-export type KindName = (typeof KIND_NAMES)[number];
+export type { KindName } from '../core/kind.js';
+export type { Threshold, ThresholdMap } from '../core/safety.js';
+export { KIND_NAMES } from '../kinds/registry.js';
 
-/** A safety threshold: a change set larger than either limit is a breach (exit 3). */
-export interface Threshold {
-  /** Share of the kind's managed live objects, 0–100. */
-  percent?: number;
-  /** Absolute number of objects. */
-  count?: number;
-}
-
-/**
- * Thresholds per kind. Field by field, a kind's entry wins over `default`, which wins over the built-in
- * limits (deletes only: DEFAULT_MAX_DELETES in src/core/safety.ts), so writing one field never drops another.
- */
-export type ThresholdMap = Partial<Record<KindName | 'default', Threshold>>;
 
 export interface ProjectConfigFile {
   apiVersion?: 'tug/v1';

@@ -1,31 +1,21 @@
 /**
  * buildPlan: desired state + live state + policy → Plan. Pure: no network, no filesystem, no clock.
- * The kind planners find the changes; this function orders them, applies --target, refuses deletes
- * live rental data still uses, checks the safety policy, computes the request budget and fingerprints the result, so identical inputs give a
- * byte-identical plan.
+ * The registry's kinds find the changes (the plan command composes the registry: src/kinds/registry.ts);
+ * this function orders them, applies --target, runs the registry's guards over the result (e.g. deletes
+ * live rental data still uses), checks the safety policy, computes the request budget and fingerprints
+ * the result, so identical inputs give a byte-identical plan.
  */
-import type { KindName } from '../config/project.js';
-import { KIND_NAMES } from '../config/project.js';
-import { planAssets } from '../kinds/asset/plan.js';
-import { planContracts } from '../kinds/contract/plan.js';
-import { planDefinitions } from '../kinds/custom-field-definition/plan.js';
-import { planCustomers } from '../kinds/customer/plan.js';
-import { planDepots } from '../kinds/depot/plan.js';
 import { computeBudget } from './budget.js';
 import { canonicalize, digest } from './canonical.js';
 import { orderChanges } from './order.js';
 import { PLAN_FORMAT_VERSION, type Change, type Op, type Plan, type PlanProblem, type PlanSource, type UnmanagedObject } from './plan.js';
 import { sealOf, type UnsealedPlan } from './plan-digest.js';
-import type { KindPlan, KindPlanner, PlanInput } from './planner.js';
-import { createRefs } from './refs.js';
-import { guardReferencedDeletes } from './referenced-deletes.js';
+import type { KindEnv, KindName, KindRegistry } from './kind.js';
+import type { KindPlan, PlanInput } from './planner.js';
 import { checkSafety } from './safety.js';
 import { targetMatcher } from './targets.js';
 import { desiredOfKind } from './state.js';
 import { compareText } from './canonical.js';
-
-/** In dependency order; see src/kinds/registry.ts. */
-export const PLANNERS: KindPlanner[] = [planDefinitions, planDepots, planCustomers, planAssets, planContracts];
 
 /** Keep the targeted changes and, transitively, the changes they depend on. */
 function applyTargets(changes: Change[], targets: string[] | undefined): Change[] {
@@ -45,8 +35,8 @@ function applyTargets(changes: Change[], targets: string[] | undefined): Change[
   return changes.filter((c) => keep.has(c.key));
 }
 
-function summarize(changes: Change[]): Plan['summary'] {
-  const summary = Object.fromEntries(KIND_NAMES.map((k) => [k, {}])) as Plan['summary'];
+function summarize(kinds: readonly KindName[], changes: Change[]): Plan['summary'] {
+  const summary = Object.fromEntries(kinds.map((k) => [k, {}])) as Plan['summary'];
   for (const c of changes) summary[c.kind][c.op as Op] = (summary[c.kind][c.op as Op] ?? 0) + 1;
   return summary;
 }
@@ -66,16 +56,26 @@ function merge(parts: KindPlan[]): KindPlan {
 const byProblem = (a: PlanProblem, b: PlanProblem) => compareText(a.kind, b.kind) || compareText(a.id, b.id) || compareText(a.message, b.message);
 const byUnmanaged = (a: UnmanagedObject, b: UnmanagedObject) => compareText(a.kind, b.kind) || compareText(a.label, b.label) || compareText(a.liveId, b.liveId);
 
-export function buildPlan(input: PlanInput): Plan {
-  const refs = createRefs(input.desired, input.live);
-  const parts = merge(PLANNERS.map((planner) => planner(input, refs)));
+/**
+ * `context`: the registry's per-plan context when the caller has built it already (the plan's reads use
+ * the same one); otherwise it is built here.
+ */
+export function buildPlan<E extends KindEnv>(input: PlanInput, registry: KindRegistry<E>, context?: E['ctx']): Plan {
+  const ctx = context ?? registry.context(input.desired, input.live);
+  const names = registry.kinds.map((k) => k.name);
+  const parts = merge(registry.kinds.map((kind) => kind.plan(input, ctx)));
   // Planners may name a change that turned out not to be needed (e.g. a definition update): drop those.
   const keys = new Set(parts.changes.map((c) => c.key));
   for (const change of parts.changes) change.dependsOn = change.dependsOn.filter((k) => keys.has(k));
-  // After --target: a sync the targeted plan leaves out moves no reference off a delete.
-  const guarded = guardReferencedDeletes(orderChanges(applyTargets(parts.changes, input.options.targets)), input.live, input.options.allowDanglingReferences ?? []);
-  const changes = guarded.changes;
-  const desiredCounts = Object.fromEntries(KIND_NAMES.map((k) => [k, desiredOfKind(input.desired, k).length]));
+  // After --target: e.g. a sync the targeted plan leaves out moves no reference off a delete.
+  let changes = orderChanges(applyTargets(parts.changes, input.options.targets));
+  const guardProblems: PlanProblem[] = [];
+  for (const guard of registry.guards) {
+    const guarded = guard(changes, input);
+    changes = guarded.changes;
+    guardProblems.push(...guarded.problems);
+  }
+  const desiredCounts = Object.fromEntries(names.map((k) => [k, desiredOfKind(input.desired, k).length]));
   const breaches = checkSafety(input.options.policy, {
     changes,
     managedCounts: parts.managed,
@@ -87,10 +87,10 @@ export function buildPlan(input: PlanInput): Plan {
     source: planSource(input),
     changes,
     unmanaged: [...parts.unmanaged].sort(byUnmanaged),
-    problems: [...parts.problems, ...guarded.problems].sort(byProblem),
+    problems: [...parts.problems, ...guardProblems].sort(byProblem),
     safety: { ok: breaches.length === 0, breaches },
     budget: computeBudget(changes, input.options.limits),
-    summary: summarize(changes),
+    summary: summarize(names, changes),
   };
   // Round-trip through canonical JSON: the plan object is exactly what its file will hold.
   // The file opens with what a reader (and apply) checks first: format version, digest, fingerprint.

@@ -1,11 +1,10 @@
 /**
- * The contract between the plan engine and the kind planners (src/kinds/<kind>/plan.ts): each takes the
- * desired and live state of its kind and returns changes, problems and what it left alone. Pure.
+ * What a kind's planner (ResourceKind.plan, src/core/kind.ts) takes and returns: the desired and live
+ * state and the options in, its changes, problems and what it left alone out. Pure.
  */
-import type { KindName } from '../config/project.js';
-import type { ApiFamily, FamilyLimit } from '../trackunit/config.js';
+import type { ApiFamily, FamilyLimit } from './budget.js';
+import type { KindName } from './kind.js';
 import type { Change, PlanProblem, SourceFile, UnmanagedObject } from './plan.js';
-import type { Refs } from './refs.js';
 import type { SafetyPolicy } from './safety.js';
 import type { DesiredState, LiveState } from './state.js';
 
@@ -40,8 +39,6 @@ export interface KindPlan {
   /** `Kind/identity` of desired objects marked `protected: true`. */
   protectedIdentities: string[];
 }
-
-export type KindPlanner = (input: PlanInput, refs: Refs) => KindPlan;
 
 export function emptyKindPlan(): KindPlan {
   return { changes: [], problems: [], unmanaged: [], managed: {}, protectedIdentities: [] };

@@ -4,8 +4,22 @@
  * objects, and the empty-desired-state guard. A breach never hides the plan: the plan is rendered in
  * full and the command exits 3.
  */
-import type { KindName, Threshold, ThresholdMap } from '../config/project.js';
+import type { KindName } from './kind.js';
 import type { Change, SafetyBreach } from './plan.js';
+
+/** A safety threshold: a change set larger than either limit is a breach (exit 3). */
+export interface Threshold {
+  /** Share of the kind's managed live objects, 0–100. */
+  percent?: number;
+  /** Absolute number of objects. */
+  count?: number;
+}
+
+/**
+ * Thresholds per kind. Field by field, a kind's entry wins over `default`, which wins over the built-in
+ * limits (deletes only: DEFAULT_MAX_DELETES in src/core/safety.ts), so writing one field never drops another.
+ */
+export type ThresholdMap = Partial<Record<KindName | 'default', Threshold>>;
 
 export interface SafetyPolicy {
   maxDeletes: ThresholdMap;

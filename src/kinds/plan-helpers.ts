@@ -7,7 +7,7 @@ import jsonPatch from 'fast-json-patch';
 import type { KindName } from '../config/project.js';
 import { canonicalJson, type Json } from '../core/canonical.js';
 import { changeKey, type Change, type Op, type PlannedRequest } from '../core/plan.js';
-import { KINDS } from './registry.js';
+import { LEVELS } from './levels.js';
 
 export type JsonObject = { [key: string]: Json };
 
@@ -76,7 +76,7 @@ export function makeChange(spec: ChangeSpec): Change {
     id: spec.id,
     patch: jsonPatch.compare(spec.before ?? {}, spec.after ?? {}),
     requests: spec.requests,
-    level: KINDS[spec.kind].level,
+    level: LEVELS[spec.kind],
     dependsOn: [...new Set(spec.dependsOn ?? [])].sort(),
     notes: spec.notes ?? [],
   };

@@ -1,55 +1,48 @@
 /**
- * The registry of manifest kinds. Adding a kind is one folder under src/kinds/ plus one entry here.
+ * The registry of resource kinds: the one list of what tug manages. A kind is one folder under
+ * src/kinds/<kind>/ whose index.ts implements the core's contract (src/core/kind.ts) — plus one line
+ * here, its schema in schemas/ and its endpoint module in src/trackunit/endpoints/. Everything that
+ * treats kinds alike (plan, reads, targets, apply's look-ups, validation) goes through this list.
  *
- * Dependency levels of changes (creates/updates/syncs run top-down, deletes bottom-up):
- *
- *   0  CustomFieldDefinition, Depot      (a depot's custom field values also wait for new definitions)
- *   1  Customer                          may carry custom field values
- *   2  Asset updates                     externalReference, custom field values
- *   3  rental syncs (one per asset)      rentalStatus, owningDepot → Depot, items → Contract → Customer
- *   4  Contract custom field values      the contract exists only once a sync created it
+ * Kinds are listed in dependency order; the levels of their changes are the table in levels.ts.
  */
-import type { KindName } from '../config/project.js';
-import type { AssetManifest } from './asset/manifest.js';
-import type { EntityType } from './common.js';
-import type { ContractManifest } from './contract/manifest.js';
-import type { CustomFieldDefinitionManifest } from './custom-field-definition/manifest.js';
-import type { CustomerManifest } from './customer/manifest.js';
-import type { DepotManifest } from './depot/manifest.js';
+import type { KindName, KindRegistry, Manifest } from '../core/kind.js';
+import type { LiveState } from '../core/state.js';
+import { assetKind } from './asset/index.js';
+import { contractKind } from './contract/index.js';
+import { customFieldDefinitionKind } from './custom-field-definition/index.js';
+import { customerKind } from './customer/index.js';
+import { depotKind } from './depot/index.js';
+import type { TugEnv, TugKind } from './env.js';
+import { guardReferencedDeletes } from './referenced-deletes.js';
+import { createRefs } from './refs.js';
 
-export type Manifest = CustomFieldDefinitionManifest | DepotManifest | CustomerManifest | AssetManifest | ContractManifest;
-export type ManifestOf<K extends KindName> = Extract<Manifest, { kind: K }>;
+export type { KindName, Manifest, ManifestOf } from '../core/kind.js';
+export { assetRefKey } from './asset/identity.js';
+export { LEVELS } from './levels.js';
 
-export interface KindInfo {
-  kind: KindName;
-  /** File in schemas/ validating one document of this kind. */
-  schemaFile: string;
-  level: number;
-  /** Entity type of this kind's custom field values (undefined: the kind carries none). */
-  entityType?: EntityType;
-  /** The identity field(s) for messages, e.g. `key`. */
-  identityField: string;
-}
+const ALL: TugKind[] = [customFieldDefinitionKind, depotKind, customerKind, assetKind, contractKind];
 
-export const KINDS: Record<KindName, KindInfo> = {
-  CustomFieldDefinition: { kind: 'CustomFieldDefinition', schemaFile: 'custom-field-definition.schema.json', level: 0, identityField: 'key' },
-  Depot: { kind: 'Depot', schemaFile: 'depot.schema.json', level: 0, entityType: 'SITE', identityField: 'key' },
-  Customer: { kind: 'Customer', schemaFile: 'customer.schema.json', level: 1, entityType: 'CUSTOMER', identityField: 'externalReference' },
-  Asset: { kind: 'Asset', schemaFile: 'asset.schema.json', level: 2, entityType: 'ASSET', identityField: 'assetId | serialNumber | pin | externalReference' },
-  Contract: { kind: 'Contract', schemaFile: 'contract.schema.json', level: 3, entityType: 'RENTAL_CONTRACT', identityField: 'externalReference' },
+/** What the plan command hands buildPlan: the kinds, the per-plan context, and the cross-kind guards. */
+export const REGISTRY: KindRegistry<TugEnv> = {
+  kinds: ALL,
+  context: createRefs,
+  guards: [(changes, input) => guardReferencedDeletes(changes, input.live, input.options.allowDanglingReferences ?? [])],
 };
+
+/** Kind names in dependency order. */
+export const KIND_NAMES: readonly KindName[] = ALL.map((k) => k.name);
+
+/** The kinds by name. */
+export const KINDS = Object.fromEntries(ALL.map((k) => [k.name, k])) as { readonly [K in KindName]: TugKind<K> };
 
 export function isKindName(value: unknown): value is KindName {
   return typeof value === 'string' && Object.hasOwn(KINDS, value);
 }
 
-/** Which of an asset reference's identifiers is used: assetId, serialNumber, pin, else externalReference. */
-export function assetRefKey(ref: { assetId?: string; serialNumber?: string; pin?: string; externalReference?: string }): string | undefined {
-  if (ref.assetId !== undefined) return `assetId=${ref.assetId}`;
-  if (ref.serialNumber !== undefined) return `serialNumber=${ref.serialNumber}`;
-  if (ref.pin !== undefined) return `pin=${ref.pin}`;
-  if (ref.externalReference !== undefined) return `externalReference=${ref.externalReference}`;
-  return undefined;
+/** The kind of a name that may come from a file (a plan, a journal): undefined for an unknown one. */
+export function kindNamed(name: string): TugKind | undefined {
+  return isKindName(name) ? (KINDS[name] as TugKind) : undefined;
 }
 
 /**
@@ -57,14 +50,10 @@ export function assetRefKey(ref: { assetId?: string; serialNumber?: string; pin?
  * lacks it (the schema check reports that).
  */
 export function identityOf(manifest: Manifest): string | undefined {
-  switch (manifest.kind) {
-    case 'CustomFieldDefinition':
-    case 'Depot':
-      return manifest.key;
-    case 'Customer':
-    case 'Contract':
-      return manifest.externalReference;
-    case 'Asset':
-      return assetRefKey(manifest);
-  }
+  return (KINDS[manifest.kind] as TugKind).identity(manifest);
+}
+
+/** A live state with every kind's lists and details empty. */
+export function emptyLiveState(): LiveState {
+  return Object.assign({}, ...ALL.map((k) => k.emptyLive())) as LiveState;
 }

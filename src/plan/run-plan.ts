@@ -7,17 +7,16 @@
 import type { ProjectConfig } from '../config/load.js';
 import { buildPlan } from '../core/build-plan.js';
 import type { Plan } from '../core/plan.js';
-import type { PinResolution } from '../core/state.js';
 import { ManifestError } from '../errors.js';
+import type { PinsResult } from '../kinds/asset/pins.js';
+import { REGISTRY } from '../kinds/registry.js';
 import type { ManifestSet } from '../manifests/index.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { MetricsSnapshot } from '../trackunit/metrics.js';
 import { toDesiredState } from './desired.js';
 import { metricsDelta, readLiveState } from './read-live.js';
-import { resolvePins, type PinsResult } from './resolve-pins.js';
 import { sourceFiles } from './source.js';
 import { targetCandidates, unmatchedTargets, type UnmatchedTarget } from './targets.js';
-import { readTelemetry } from './telemetry.js';
 
 export interface RunPlanInput {
   client: TrackunitClient;
@@ -59,12 +58,6 @@ function refuseInvalid(manifests: ManifestSet): void {
   });
 }
 
-/** Settles `promise` silently too, so a failure elsewhere first does not leave it unhandled. */
-function quiet<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
-}
-
 export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
   const { client, config } = input;
   const now = input.now ?? Date.now;
@@ -72,32 +65,35 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
   refuseInvalid(input.manifests);
   const desired = toDesiredState(input.manifests.documents);
   const before = client.metricsSnapshot();
-  const pinsRead = quiet(resolvePins(client, desired, { stateDir: input.isoStateDir ?? config.stateDir, now }));
-  const pins: Promise<Record<string, PinResolution>> = quiet(pinsRead.then((r) => r.pins));
-  const { live } = await readLiveState(client, desired, { prune: config.prune.kinds, pins, ...(input.readConcurrency ? { concurrency: input.readConcurrency } : {}) });
-  const { snapshot } = await pinsRead;
-  const isoStateDir = input.isoStateDir ?? config.stateDir;
-  const telemetry = await readTelemetry(client, desired, live, { stateDir: isoStateDir, now });
-  live.telemetry = telemetry.telemetry;
-  const plan = buildPlan({
-    desired,
-    live,
-    options: {
-      prune: config.prune.kinds,
-      allowDanglingReferences: config.prune.allowDanglingReferences,
-      policy: { ...config.safety, protect: config.protect },
-      limits: client.config.limits,
-      sources: sourceFiles(config, input.manifests),
-      ...(input.targets && input.targets.length > 0 ? { targets: input.targets } : {}),
-    },
+  const { live, refs, warnings } = await readLiveState(client, desired, {
+    prune: config.prune.kinds,
+    stateDir: input.isoStateDir ?? config.stateDir,
+    now,
+    ...(input.readConcurrency ? { concurrency: input.readConcurrency } : {}),
   });
+  const plan = buildPlan(
+    {
+      desired,
+      live,
+      options: {
+        prune: config.prune.kinds,
+        allowDanglingReferences: config.prune.allowDanglingReferences,
+        policy: { ...config.safety, protect: config.protect },
+        limits: client.config.limits,
+        sources: sourceFiles(config, input.manifests),
+        ...(input.targets && input.targets.length > 0 ? { targets: input.targets } : {}),
+      },
+    },
+    REGISTRY,
+    refs,
+  );
   const unmatched = input.targets?.length ? unmatchedTargets(input.targets, [...targetCandidates(desired, live), ...plan.changes]) : [];
   return {
     plan,
     ...(unmatched.length > 0 ? { unmatchedTargets: unmatched } : {}),
     liveRequests: metricsDelta(before, client.metricsSnapshot()),
     durationMs: now() - started,
-    ...(snapshot ? { iso: snapshot } : {}),
-    ...(telemetry.warning ? { warnings: [telemetry.warning] } : {}),
+    ...(live.pinSource ? { iso: live.pinSource } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -4,9 +4,8 @@
  * account are read, whether each names anything at all (`unmatchedTargets`). Matching itself is
  * src/core/targets.ts, the same one buildPlan narrows the plan with. Pure.
  */
-import { KIND_NAMES, type KindName } from '../config/project.js';
-import { depotKeyOf } from '../core/ownership.js';
 import type { DesiredState, LiveState } from '../core/state.js';
+import { KIND_NAMES, REGISTRY } from '../kinds/registry.js';
 import { kindMatcher, targetMatcher } from '../core/targets.js';
 import { closest } from '../manifests/suggest.js';
 
@@ -35,17 +34,8 @@ export function targetProblem(pattern: string): string | undefined {
 /** Everything a target may name: every manifest, and every live object by its identity per kind. */
 export function targetCandidates(desired: DesiredState, live: LiveState): TargetCandidate[] {
   const out: TargetCandidate[] = desired.objects.map((o) => ({ kind: o.manifest.kind, id: o.identity }));
-  const add = (kind: KindName, id: string | null | undefined) => {
-    if (id != null && id !== '') out.push({ kind, id });
-  };
-  for (const d of live.definitions) add('CustomFieldDefinition', d.key);
-  for (const s of live.sites) add('Depot', depotKeyOf(s));
-  for (const c of live.customers) add('Customer', c.externalReference);
-  for (const c of live.contracts) add('Contract', c.externalReference);
-  for (const a of live.assets) {
-    add('Asset', `assetId=${a.id}`);
-    if (a.serialNumber) add('Asset', `serialNumber=${a.serialNumber}`);
-    if (a.externalReference) add('Asset', `externalReference=${a.externalReference}`);
+  for (const kind of REGISTRY.kinds) {
+    for (const id of kind.liveIdentities(live)) if (id != null && id !== '') out.push({ kind: kind.name, id });
   }
   return out;
 }

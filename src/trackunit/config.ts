@@ -4,9 +4,10 @@
  */
 import { ConfigError } from '../errors.js';
 
-/** API families: each has its own token bucket and metrics. */
-export const API_FAMILIES = ['sites', 'customers', 'custom-fields', 'assets', 'rental', 'iso-fleet', 'iso-single'] as const;
-export type ApiFamily = (typeof API_FAMILIES)[number];
+import type { ApiFamily, FamilyLimit } from '../core/budget.js';
+
+/** API families and their limits are the plan's model of the API (src/core/budget.ts). */
+export { API_FAMILIES, type ApiFamily, type FamilyLimit } from '../core/budget.js';
 
 export const DEFAULT_IRIS_URL = 'https://iris.trackunit.com';
 export const DEFAULT_AUTH_URL = 'https://auth.trackunit.com';
@@ -23,15 +24,6 @@ export const CREDENTIAL_ENV = {
 export type AuthConfig =
   | { flow: 'v2'; clientId: string; clientSecret: string; scopes: string[] }
   | { flow: 'v1'; clientId: string; clientSecret: string; username: string; password: string; offlineAccess: boolean };
-
-export interface FamilyLimit {
-  /** Sustained requests per second. */
-  ratePerSecond: number;
-  /** Requests allowed at once after a quiet period; defaults to ratePerSecond. */
-  burst?: number;
-  /** Requests in flight at once. */
-  maxInFlight?: number;
-}
 
 export interface RetryConfig {
   /** Attempts per request, the first included. */

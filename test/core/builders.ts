@@ -4,10 +4,10 @@
  * defaults. Shared by the kind planner tests; keep them generic.
  */
 import type { PlanInput, PlanOptions } from '../../src/core/planner.js';
-import { createRefs, type Refs } from '../../src/core/refs.js';
+import { createRefs, type Refs } from '../../src/kinds/refs.js';
 import type { SafetyPolicy } from '../../src/core/safety.js';
-import { emptyLiveState, type DesiredObject, type DesiredState, type LiveState } from '../../src/core/state.js';
-import { identityOf, type Manifest } from '../../src/kinds/registry.js';
+import type { DesiredObject, DesiredState, LiveState } from '../../src/core/state.js';
+import { emptyLiveState, identityOf, type Manifest } from '../../src/kinds/registry.js';
 import { DEFAULT_LIMITS } from '../../src/trackunit/config.js';
 import type { Definition, EntityField, FieldValue } from '../../src/trackunit/endpoints/custom-fields.js';
 import type { Asset } from '../../src/trackunit/endpoints/assets.js';

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KindName } from '../../src/config/project.js';
 import { buildPlan } from '../../src/core/build-plan.js';
-import { customerMarker } from '../../src/core/ownership.js';
+import { REGISTRY } from '../../src/kinds/registry.js';
+import { customerMarker } from '../../src/kinds/ownership.js';
 import type { Plan } from '../../src/core/plan.js';
 import type { PlanOptions } from '../../src/core/planner.js';
 import type { DesiredObject, LiveState } from '../../src/core/state.js';
@@ -43,7 +44,7 @@ function account(over: Partial<LiveState> = {}): LiveState {
 /** The manifests keep aarhus and CUST-1; odense and CUST-9 are gone, so prune deletes them. */
 function plan(live: LiveState, extra: DesiredObject[] = [], options: Partial<PlanOptions> = {}, prune: KindName[] = ['Depot', 'Customer']): Plan {
   const desired = { objects: [depot('aarhus'), customer('CUST-1'), ...extra] };
-  return buildPlan({ desired, live, options: planOptions({ prune, ...options }) });
+  return buildPlan({ desired, live, options: planOptions({ prune, ...options }) }, REGISTRY);
 }
 
 const problemsOf = (p: Plan, kind: KindName) => p.problems.filter((x) => x.kind === kind);

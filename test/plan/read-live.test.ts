@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../../src/config/load.js';
-import { CUSTOMER_MARKER_DEFINITION, customerMarker, depotExternalReference } from '../../src/core/ownership.js';
+import { CUSTOMER_MARKER_DEFINITION, customerMarker, depotExternalReference } from '../../src/kinds/ownership.js';
 import type { DesiredState } from '../../src/core/state.js';
 import { loadManifestSet } from '../../src/manifests/index.js';
 import { toDesiredState } from '../../src/plan/desired.js';

@@ -12,7 +12,7 @@ import { defaultProjectConfig, loadProjectConfig, type ProjectConfig } from '../
 import { ManifestError } from '../../src/errors.js';
 import { loadManifestSet, type ManifestSet } from '../../src/manifests/index.js';
 import { toDesiredState } from '../../src/plan/desired.js';
-import { resolvePins } from '../../src/plan/resolve-pins.js';
+import { resolvePins } from '../../src/kinds/asset/pins.js';
 import { runPlan } from '../../src/plan/run-plan.js';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
 import type { AssetRecord } from '../../src/sandbox/store.js';

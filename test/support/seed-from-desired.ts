@@ -4,7 +4,7 @@
  * the same manifests is empty" really tests normalisation rather than plan against itself.
  */
 import type { DesiredState } from '../../src/core/state.js';
-import { customerMarker, depotExternalReference, CUSTOMER_MARKER_DEFINITION } from '../../src/core/ownership.js';
+import { customerMarker, depotExternalReference, CUSTOMER_MARKER_DEFINITION } from '../../src/kinds/ownership.js';
 import type { CustomFieldValues } from '../../src/kinds/common.js';
 import type { AssetRef } from '../../src/kinds/asset/manifest.js';
 import { applyRentalData } from '../../src/sandbox/routes/rental/sync.js';

@@ -8,7 +8,7 @@ import type { Json } from '../../core/canonical.js';
 import { fingerprint } from '../../core/canonical.js';
 import { changeKey, type Change, type PlannedRequest } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
-import type { Refs } from '../../core/refs.js';
+import type { Refs } from '../refs.js';
 import { desiredOfKind } from '../../core/state.js';
 import { ASSETS_PATH } from '../../trackunit/endpoints/assets.js';
 import { definitionDependencies, fieldTypesOf, planCustomFieldValues, type FieldTypeInfo } from '../custom-field-values.js';

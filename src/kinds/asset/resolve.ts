@@ -3,7 +3,7 @@
  * Contract planner (which needs each asset's rentalStatus and owningDepot for its sync payload).
  */
 import type { PlanProblem } from '../../core/plan.js';
-import type { Refs } from '../../core/refs.js';
+import type { Refs } from '../refs.js';
 import type { DesiredObject, DesiredState, LiveState } from '../../core/state.js';
 import { desiredOfKind } from '../../core/state.js';
 import type { Asset } from '../../trackunit/endpoints/assets.js';

@@ -4,12 +4,12 @@
  * its contract). The engine groups by asset because the Rental API takes one asset per request.
  */
 import type { PlanProblem } from '../../core/plan.js';
-import type { Refs } from '../../core/refs.js';
+import type { Refs } from '../refs.js';
 import { desiredOfKind, type DesiredObject, type DesiredState, type LiveState } from '../../core/state.js';
 import type { Asset } from '../../trackunit/endpoints/assets.js';
 import type { AssetManifest } from '../asset/manifest.js';
 import { homeOwner, sharedInProblem, type AssetResolutions } from '../asset/resolve.js';
-import { assetRefKey } from '../registry.js';
+import { assetRefKey } from '../asset/identity.js';
 import { desiredContract, desiredItem, sortItems, type CustomerInfo, type RentalPayload } from './rental-payload.js';
 
 export interface DesiredAssetRental {

@@ -39,6 +39,11 @@ export function liveContractOf(item: ContractItem, index: LiveRentalIndex): Norm
   return liveContract(contract, contract ? (index.customerRefs.get(contract.customerId) ?? null) : null);
 }
 
+/** Does the desired rental status (undefined: the manifest leaves it) change the live one? One rule for the plan and its telemetry read. */
+export function changesRentalStatus(live: unknown, desired: unknown): boolean {
+  return desired !== undefined && (live ?? null) !== desired;
+}
+
 /** The live payload restricted to the fields and items `desired` mentions. */
 export function livePayload(asset: Asset, desired: RentalPayload, index: LiveRentalIndex): RentalPayload {
   const payload: RentalPayload = { contractItems: [] };

@@ -12,8 +12,9 @@ import { fingerprint } from '../../core/canonical.js';
 import type { Json } from '../../core/canonical.js';
 import { changeKey, type Change, type PlanProblem } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
-import type { Refs } from '../../core/refs.js';
-import { desiredOfKind, type AssetTelemetry } from '../../core/state.js';
+import type { Refs } from '../refs.js';
+import { desiredOfKind } from '../../core/state.js';
+import type { AssetTelemetry } from './telemetry.js';
 import type { ContractItem } from '../../trackunit/endpoints/rental.js';
 import { SYNCHRONIZATION_PATH } from '../../trackunit/endpoints/rental.js';
 import { resolveAssetManifests, type AssetResolutions } from '../asset/resolve.js';
@@ -21,11 +22,12 @@ import { fieldTypesOf } from '../custom-field-values.js';
 import { makeChange, sameJson, type JsonObject } from '../plan-helpers.js';
 import { planContractFields } from './contract-fields.js';
 import { buildDesiredRental, customerInfos, type DesiredAssetRental } from './desired-rental.js';
-import { indexLiveRental, livePayload, liveRentalSnapshot, type LiveRentalIndex } from './live-rental.js';
+import { changesRentalStatus, indexLiveRental, livePayload, liveRentalSnapshot, type LiveRentalIndex } from './live-rental.js';
 import { syncBody, type CustomerInfo } from './rental-payload.js';
 import { compareText } from '../../core/canonical.js';
+import { LEVELS } from '../levels.js';
 
-export const SYNC_LEVEL = 3;
+export const SYNC_LEVEL = LEVELS.rentalSync;
 
 const staleMessage = (item: string) =>
   `item ${item} is on the asset in Trackunit but in no manifest; the Rental API cannot remove items — set its offRentDate or the contract's status instead`;
@@ -86,7 +88,7 @@ function planSync(entry: DesiredAssetRental, index: LiveRentalIndex, refs: Refs,
 function addTelemetryNote(change: Change, telemetry: AssetTelemetry | undefined): void {
   const before = (change.before as { rentalStatus?: unknown } | undefined)?.rentalStatus ?? null;
   const after = (change.after as { rentalStatus?: unknown } | undefined)?.rentalStatus;
-  if (!telemetry || after === undefined || before === after) return;
+  if (!telemetry || !changesRentalStatus(before, after)) return;
   const parts: string[] = [];
   if (telemetry.hours !== undefined) parts.push(`hour meter ${telemetry.hours} h${telemetry.hoursAt ? ` (${telemetry.hoursAt})` : ''}`);
   if (telemetry.latitude !== undefined && telemetry.longitude !== undefined) {

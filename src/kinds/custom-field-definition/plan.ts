@@ -7,11 +7,11 @@
  * Customer prune is enabled (see src/core/ownership.ts).
  */
 import { fingerprint } from '../../core/canonical.js';
-import { CUSTOMER_MARKER_DEFINITION, CUSTOMER_MARKER_KEY } from '../../core/ownership.js';
+import { CUSTOMER_MARKER_DEFINITION, CUSTOMER_MARKER_KEY } from '../ownership.js';
 import type { Change, PlanProblem } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
-import type { Refs } from '../../core/refs.js';
 import { desiredOfKind, type DesiredObject } from '../../core/state.js';
+import type { Refs } from '../refs.js';
 import { DEFINITIONS_PATH, type Definition } from '../../trackunit/endpoints/custom-fields.js';
 import { changedFields, makeChange, pick } from '../plan-helpers.js';
 import { immutableProblems, updateConsequences } from './consequences.js';
@@ -74,7 +74,7 @@ function planMatched(doc: Doc, live: Definition): { change?: Change; problems: P
   return { change, problems: [] };
 }
 
-export function planDefinitions(input: PlanInput, _refs: Refs): KindPlan {
+export function planDefinitions(input: PlanInput, _refs?: Refs): KindPlan {
   const plan = emptyKindPlan();
   const docs = desiredOfKind(input.desired, KIND);
   const liveByKey = new Map<string, Definition>();

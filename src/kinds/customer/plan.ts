@@ -6,10 +6,10 @@
  * no manifest names are deleted only when they carry that marker, otherwise reported as unmanaged.
  */
 import { fingerprint } from '../../core/canonical.js';
-import { CUSTOMER_MARKER_KEY, customerMarker, isManagedCustomer } from '../../core/ownership.js';
+import { CUSTOMER_MARKER_KEY, customerMarker, isManagedCustomer } from '../ownership.js';
 import { changeKey, type Change, type IdRef, type PlannedRequest, type PlanProblem } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
-import type { Refs } from '../../core/refs.js';
+import type { Refs } from '../refs.js';
 import { desiredOfKind, type DesiredObject } from '../../core/state.js';
 import type { FieldValue } from '../../trackunit/endpoints/custom-fields.js';
 import { CUSTOMERS_PATH, type Customer } from '../../trackunit/endpoints/customers.js';

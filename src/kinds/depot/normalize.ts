@@ -9,7 +9,7 @@
  * change on every run that the server undoes.
  */
 import { canonicalize } from '../../core/canonical.js';
-import { depotExternalReference } from '../../core/ownership.js';
+import { depotExternalReference } from '../ownership.js';
 import type { Site } from '../../trackunit/endpoints/sites.js';
 import { normalizeAddress, textOrNull, type JsonObject } from '../plan-helpers.js';
 import type { DepotManifest } from './manifest.js';

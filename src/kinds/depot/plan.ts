@@ -6,10 +6,10 @@
  * without the binding are reported as unmanaged and never touched.
  */
 import { fingerprint } from '../../core/canonical.js';
-import { depotKeyOf } from '../../core/ownership.js';
+import { depotKeyOf } from '../ownership.js';
 import type { Change, IdRef, PlannedRequest } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
-import type { Refs } from '../../core/refs.js';
+import type { Refs } from '../refs.js';
 import { desiredOfKind, type DesiredObject } from '../../core/state.js';
 import { SITES_PATH, type Site } from '../../trackunit/endpoints/sites.js';
 import { compareCustomFieldValues, definitionDependencies, fieldTypesOf, mentionedFields, type FieldTypeInfo } from '../custom-field-values.js';

@@ -3,7 +3,7 @@
  * without tug's binding, a customer without the marker, and a customer whose marker was copied from
  * another customer (it names CUST-1001, not its own externalReference, so it does not count).
  */
-import { CUSTOMER_MARKER_KEY, customerMarker } from '../../../src/core/ownership.js';
+import { CUSTOMER_MARKER_KEY, customerMarker } from '../../../src/kinds/ownership.js';
 import type { Store } from '../../../src/sandbox/store.js';
 
 const STAMP = '2026-10-01T09:00:00.000Z';

@@ -3,13 +3,13 @@
  * an asset reference (assetId, serialNumber, pin, externalReference) to the live asset, a Customer
  * reference to the live customer. Built once per plan from both states.
  */
-import type { AssetRef } from '../kinds/asset/manifest.js';
+import type { AssetRef } from './asset/manifest.js';
 import type { Asset } from '../trackunit/endpoints/assets.js';
 import type { Customer } from '../trackunit/endpoints/customers.js';
 import type { Site } from '../trackunit/endpoints/sites.js';
 import { depotKeyOf } from './ownership.js';
-import type { IdRef } from './plan.js';
-import { desiredOfKind, type DesiredState, type LiveState } from './state.js';
+import type { IdRef } from '../core/plan.js';
+import { desiredOfKind, type DesiredState, type LiveState } from '../core/state.js';
 
 export type AssetResolution = { asset: Asset } | { problem: string };
 

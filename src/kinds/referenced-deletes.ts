@@ -15,10 +15,10 @@
  * tug.yaml `prune.allowDanglingReferences` lists `Kind/identity` patterns whose deletes proceed anyway:
  * the error becomes a warning that still names every reference.
  */
-import { compareText } from './canonical.js';
-import type { Change, IdRef, PlanProblem } from './plan.js';
-import { matchingPattern } from './safety.js';
-import type { LiveState } from './state.js';
+import { compareText } from '../core/canonical.js';
+import type { Change, IdRef, PlanProblem } from '../core/plan.js';
+import { matchingPattern } from '../core/safety.js';
+import type { LiveState } from '../core/state.js';
 
 /** References named in one problem; the rest are counted ("… and 15 more"). */
 export const MAX_NAMED_REFERENCES = 5;

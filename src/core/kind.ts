@@ -1,0 +1,112 @@
+/**
+ * The contract of a resource kind (Depot, Customer, …): everything tug knows about one kind lives in
+ * its folder, src/kinds/<kind>/, behind this one interface, and src/kinds/registry.ts lists the kinds.
+ * The core defines the contract and runs it; it imports nothing outside src/core.
+ *
+ * Two things a kind adds to shared types, without editing the core, by declaration merging (the way
+ * TypeScript plug-in systems extend an interface from another module):
+ *
+ *   declare module '../../core/kind.js' {  // and '../../core/state.js' for LiveParts
+ *     interface KindManifests { Depot: DepotManifest }    // the kind's name and manifest type
+ *     interface LiveParts { sites: Site[] }               // what it reads of the live account
+ *   }
+ *
+ * `KindName`, `Manifest` and `LiveState` are derived from those, so a new kind is one folder, one
+ * registry line, its schema and its endpoint module.
+ *
+ * The I/O a kind does (reading its lists, finding what a create made) is typed by the kind's
+ * environment `E` — the API client, the check and look-up types — which the registry binds; the core
+ * only passes those values through.
+ */
+import type { Change, PlanProblem } from './plan.js';
+import type { KindPlan, PlanInput } from './planner.js';
+import type { DesiredState, LiveState } from './state.js';
+
+/** Manifest type per kind name; each kind adds its own entry (see above). */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KindManifests {}
+
+/** Name of a registered kind. */
+export type KindName = keyof KindManifests & string;
+
+/** Any manifest document of a registered kind. */
+export type Manifest = KindManifests[KindName];
+export type ManifestOf<K extends KindName> = KindManifests[K];
+
+/** What the plan's reads know besides the desired state: tug.yaml's prune kinds and where state lives. */
+export interface ReadOptions {
+  prune: KindName[];
+  /** State directory (the ISO 15143-3 cache lives under it); needed only by reads of the snapshot. */
+  stateDir?: string;
+  now?: () => number;
+}
+
+/**
+ * One read of per-object details that have no list form (a contract's items, an entity's custom field
+ * values): chosen by the kind from the manifests and the lists, run by the I/O layer with a queue per
+ * API family, and stored into the live state.
+ */
+export interface DetailRead<Io> {
+  family: string;
+  read(io: Io): Promise<unknown>;
+  /** Puts the result into the live state; may return a warning (informational reads never fail a plan). */
+  store(live: LiveState, result: unknown): string | void;
+}
+
+/** The types a kind's I/O and checks use, bound by the registry (the core only passes them through). */
+export interface KindEnv {
+  /** The API client the kind reads and looks up with. */
+  io: unknown;
+  /** Context built once per plan from both states (e.g. reference resolution). */
+  ctx: unknown;
+  /** A manifest check. */
+  check: unknown;
+  /** How the client and the journal re-read an object after an ambiguous create. */
+  lookup: unknown;
+  /** Entity type of custom field values. */
+  entityType: string;
+}
+
+export interface ResourceKind<K extends KindName = KindName, E extends KindEnv = KindEnv> {
+  readonly name: K;
+  /** Dependency level of the kind's creates and updates: the table is in src/kinds/registry.ts. */
+  readonly level: number;
+  /** File in schemas/ validating one document of this kind. */
+  readonly schemaFile: string;
+  /** The identity field(s) for messages, e.g. `key`. */
+  readonly identityField: string;
+  /** Entity type of the kind's custom field values (undefined: the kind carries none). */
+  readonly entityType?: E['entityType'];
+  /** The identity a manifest is matched by (`Kind/identity`); undefined when the document lacks it. */
+  identity(manifest: ManifestOf<K>): string | undefined;
+  /** Checks a schema cannot express, over all valid documents (src/manifests/checks runs them). */
+  readonly checks?: ReadonlyArray<E['check']>;
+  /** The kind's parts of an empty live state. */
+  emptyLive(): Partial<LiveState>;
+  /** Reads the kind's lists (the cheap, complete view of the account). */
+  readLists(io: E['io'], desired: DesiredState, options: ReadOptions): Promise<Partial<LiveState>>;
+  /** The per-object reads a plan needs, given the lists (only where a manifest can make a difference). */
+  detailReads?(desired: DesiredState, live: LiveState, ctx: E['ctx'], options: ReadOptions): Array<DetailRead<E['io']>>;
+  /** Every identity a `--target` may name among the live objects. */
+  liveIdentities(live: LiveState): Iterable<string | null | undefined>;
+  /** The kind's changes. Pure. */
+  plan(input: PlanInput, ctx: E['ctx']): KindPlan;
+  /** How the client and the journal re-read the object a create of `identity` made (undefined: none). */
+  createdLookup?(identity: string): E['lookup'];
+  /** The live id of `identity`, or undefined when no such object exists (after an ambiguous create). */
+  findByIdentity?(io: E['io'], identity: string): Promise<string | undefined>;
+}
+
+/**
+ * A check over the whole plan after --target, for rules that span kinds (e.g. deletes that live rental
+ * data still uses): it may add dependencies between changes and report problems.
+ */
+export type PlanGuard = (changes: Change[], input: PlanInput) => { changes: Change[]; problems: PlanProblem[] };
+
+/** The kinds, in dependency order, and what spans them: what buildPlan receives. */
+export interface KindRegistry<E extends KindEnv = KindEnv> {
+  readonly kinds: ReadonlyArray<ResourceKind<KindName, E>>;
+  /** Built once per plan from both states and handed to every kind (e.g. reference resolution). */
+  context(desired: DesiredState, live: LiveState): E['ctx'];
+  readonly guards: readonly PlanGuard[];
+}

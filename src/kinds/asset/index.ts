@@ -1,0 +1,56 @@
+/**
+ * Asset: an existing asset (tug never creates or deletes one), named by assetId, serialNumber, `pin:`
+ * (resolved through the ISO 15143-3 snapshot, read with the lists only when a manifest uses a PIN) or
+ * externalReference. Reads the asset list, and custom field values of the assets whose manifest sets
+ * `customFields`.
+ */
+import { desiredOfKind } from '../../core/state.js';
+import { assetsApi, type Asset } from '../../trackunit/endpoints/assets.js';
+import type { TugKind } from '../env.js';
+import { LEVELS } from '../levels.js';
+import { setsFields, valuesRead } from '../live-reads.js';
+import { assetRefKey } from './identity.js';
+import type { AssetManifest } from './manifest.js';
+import { resolvePins, type PinResolution, type PinsResult } from './pins.js';
+import { planAssets } from './plan.js';
+
+declare module '../../core/kind.js' {
+  interface KindManifests {
+    Asset: AssetManifest;
+  }
+}
+declare module '../../core/state.js' {
+  interface LiveParts {
+    assets: Asset[];
+    /** PIN → resolution, for every `pin:` identifier in the manifests. */
+    pins: Record<string, PinResolution>;
+    /** The ISO snapshot the PINs were resolved from (absent when no manifest uses one). */
+    pinSource?: PinsResult['snapshot'];
+  }
+}
+
+export const assetKind: TugKind<'Asset'> = {
+  name: 'Asset',
+  level: LEVELS.Asset,
+  schemaFile: 'asset.schema.json',
+  identityField: 'assetId | serialNumber | pin | externalReference',
+  entityType: 'ASSET',
+  identity: assetRefKey,
+  emptyLive: () => ({ assets: [], pins: {} }),
+  readLists: async (client, desired, options) => {
+    const [assets, pins] = await Promise.all([assetsApi(client).list(), resolvePins(client, desired, options)]);
+    return { assets, pins: pins.pins, ...(pins.snapshot ? { pinSource: pins.snapshot } : {}) };
+  },
+  detailReads: (desired, live, refs) => {
+    const ids = new Set<string>();
+    for (const doc of desiredOfKind(desired, 'Asset')) {
+      if (!setsFields(doc.manifest.customFields)) continue;
+      const resolved = refs.asset(doc.manifest);
+      if ('asset' in resolved) ids.add(resolved.asset.id);
+    }
+    return live.assets.filter((a) => ids.has(a.id)).map((a) => valuesRead('ASSET', a.id));
+  },
+  liveIdentities: (live) =>
+    live.assets.flatMap((a) => [`assetId=${a.id}`, a.serialNumber && `serialNumber=${a.serialNumber}`, a.externalReference && `externalReference=${a.externalReference}`]),
+  plan: planAssets,
+};

@@ -1,0 +1,59 @@
+/**
+ * Contract: a rental contract, matched by externalReference, that reaches Trackunit through its items'
+ * rental synchronization (one sync per asset, level 3) and carries custom field values (level 4). Never
+ * deleted (the Rental API cannot). Reads the contract list; the items of the contracts a manifest names
+ * (one request per contract: the API has no other list form, and an unmanaged contract is only reported,
+ * never compared); values of contracts whose manifest sets `customFields`; and, when a plan changes a
+ * rental status, the ISO snapshot for hour meters and positions (telemetry.ts).
+ */
+import { desiredOfKind } from '../../core/state.js';
+import { rentalApi, type Contract, type ContractItem } from '../../trackunit/endpoints/rental.js';
+import type { TugKind } from '../env.js';
+import { LEVELS } from '../levels.js';
+import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
+import type { ContractManifest } from './manifest.js';
+import { planContracts } from './plan.js';
+import { telemetryReads, type AssetTelemetry } from './telemetry.js';
+
+declare module '../../core/kind.js' {
+  interface KindManifests {
+    Contract: ContractManifest;
+  }
+}
+declare module '../../core/state.js' {
+  interface LiveParts {
+    contracts: Contract[];
+    /** Items of the live contracts a manifest names (read per contract: the API has no other list form). */
+    contractItems: ContractItem[];
+    /** Telematics per asset id — read (cached snapshot) only when a plan changes some asset's rental status. */
+    telemetry: Record<string, AssetTelemetry>;
+  }
+}
+
+export const contractKind: TugKind<'Contract'> = {
+  name: 'Contract',
+  level: LEVELS.Contract,
+  schemaFile: 'contract.schema.json',
+  identityField: 'externalReference',
+  entityType: 'RENTAL_CONTRACT',
+  identity: (manifest) => manifest.externalReference,
+  emptyLive: () => ({ contracts: [], contractItems: [], telemetry: {} }),
+  readLists: async (client) => ({ contracts: await rentalApi(client).listContracts() }),
+  detailReads: (desired, live, refs, options) => {
+    const docs = desiredOfKind(desired, 'Contract');
+    const byReference = (c: Contract) => c.externalReference;
+    const items = pick(live.contracts, byReference, new Set(docs.map((d) => d.identity))).map((id): LiveDetailRead => ({
+      family: 'rental',
+      read: (client) => rentalApi(client).listContractItems(id),
+      store: (state, result) => void state.contractItems.push(...((result as ContractItem[] | undefined) ?? [])),
+    }));
+    const values = pick(live.contracts, byReference, new Set(docs.filter((d) => setsFields(d.manifest.customFields)).map((d) => d.identity))).map((id) =>
+      valuesRead('RENTAL_CONTRACT', id),
+    );
+    return [...items, ...values, ...telemetryReads(desired, live, refs, options)];
+  },
+  liveIdentities: (live) => live.contracts.map((c) => c.externalReference),
+  plan: planContracts,
+  createdLookup: (reference) => ({ kind: 'contract', field: 'externalReference', value: reference }),
+  findByIdentity: async (client, reference) => (await rentalApi(client).findContractByExternalReference(reference))?.id,
+};

@@ -1,0 +1,70 @@
+/**
+ * Telematics for the plan: when a plan changes an asset's rental status (an off-rent, a return), the rental
+ * desk wants its hour meter and last position next to the change. Read from the ISO 15143-3 snapshot —
+ * cached by the 15-minute rule, so a plan after a snapshot (or another plan) costs no request — and only
+ * when some asset's status actually changes (by the planner's own rule, changesRentalStatus).
+ * Informational: a failure never fails the plan, it becomes a warning.
+ */
+import type { DesiredState, LiveState } from '../../core/state.js';
+import type { ReadOptions } from '../../core/kind.js';
+import { fetchIsoSnapshot } from '../../sources/iso15143/index.js';
+import { resolveAssetManifests } from '../asset/resolve.js';
+import type { LiveDetailRead } from '../live-reads.js';
+import type { Refs } from '../refs.js';
+import { changesRentalStatus } from './live-rental.js';
+
+/** Latest telematics of an asset from the ISO 15143-3 snapshot (what the rental desk needs at off-rent). */
+export interface AssetTelemetry {
+  hours?: number;
+  hoursAt?: string;
+  latitude?: number;
+  longitude?: number;
+  locationAt?: string;
+}
+
+/** Live asset ids whose rental status the manifests change. */
+export function assetsChangingStatus(desired: DesiredState, live: LiveState, refs: Refs): Set<string> {
+  const ids = new Set<string>();
+  for (const { doc, asset } of resolveAssetManifests(desired, live, refs).byAssetId.values()) {
+    if (changesRentalStatus(asset.rentalStatus, doc.manifest.rentalStatus)) ids.add(asset.id);
+  }
+  return ids;
+}
+
+/** The snapshot read for the assets whose status changes; none when no status changes. */
+export function telemetryReads(desired: DesiredState, live: LiveState, refs: Refs, options: ReadOptions): LiveDetailRead[] {
+  const wanted = assetsChangingStatus(desired, live, refs);
+  if (wanted.size === 0) return [];
+  return [
+    {
+      family: 'iso-fleet',
+      read: async (client) => {
+        try {
+          return await fetchIsoSnapshot({ client, stateDir: stateDirOf(options), ...(options.now ? { now: options.now } : {}) });
+        } catch (error) {
+          return error as Error;
+        }
+      },
+      store: (state, result) => {
+        if (result instanceof Error) return `hour meters and positions are not shown: the ISO 15143-3 snapshot could not be read (${result.message})`;
+        for (const record of (result as Awaited<ReturnType<typeof fetchIsoSnapshot>>).records) {
+          const id = record.metadata?.machineId;
+          if (!id || !wanted.has(id)) continue;
+          state.telemetry[id] = {
+            ...(record.operatingHours ? { hours: record.operatingHours.hours, ...(record.operatingHours.datetime ? { hoursAt: record.operatingHours.datetime } : {}) } : {}),
+            ...(record.location
+              ? { latitude: record.location.latitude, longitude: record.location.longitude, ...(record.location.datetime ? { locationAt: record.location.datetime } : {}) }
+              : {}),
+          };
+        }
+        return undefined;
+      },
+    },
+  ];
+}
+
+/** Where the ISO cache lives; the plan command always says. */
+export function stateDirOf(options: ReadOptions): string {
+  if (options.stateDir === undefined) throw new Error('internal: the plan read the ISO 15143-3 snapshot without a state directory');
+  return options.stateDir;
+}

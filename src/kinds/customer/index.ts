@@ -1,0 +1,92 @@
+/**
+ * Customer: matched by externalReference (the ERP customer number). Reads the customer list and, per
+ * customer, only what a manifest can make a difference to:
+ *
+ * - custom field values of customers whose manifest sets `customFields`;
+ * - contacts of customers whose manifest lists `contacts` (even an empty list: it removes them);
+ * - the `tugManaged` marker (ownership.ts), only when Customer is pruned and the marker definition
+ *   exists (without it no customer can carry one): for live customers with an externalReference no
+ *   manifest names (prune candidates), and — as part of their values — for every customer a manifest
+ *   names, because the planner then wants the marker on each and must see whether it is there already
+ *   (not reading it would plan the same set-values on every run: a perpetual diff).
+ */
+import type { LiveState, DesiredState } from '../../core/state.js';
+import { desiredOfKind } from '../../core/state.js';
+import type { EntityField } from '../../trackunit/endpoints/custom-fields.js';
+import { customersApi, type Customer, type CustomerContact } from '../../trackunit/endpoints/customers.js';
+import type { KindName } from '../../core/kind.js';
+import type { TugKind } from '../env.js';
+import { LEVELS } from '../levels.js';
+import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
+import { CUSTOMER_MARKER_KEY } from '../ownership.js';
+import type { CustomerManifest } from './manifest.js';
+import { planCustomers } from './plan.js';
+
+declare module '../../core/kind.js' {
+  interface KindManifests {
+    Customer: CustomerManifest;
+  }
+}
+declare module '../../core/state.js' {
+  interface LiveParts {
+    customers: Customer[];
+    /** Contacts per customer id — read only for customers whose manifests list contacts. */
+    contacts: Record<string, CustomerContact[]>;
+    /** Hidden managed-by-tug marker per customer id (read only when Customer prune is on). */
+    customerMarkers: Record<string, string | null>;
+  }
+}
+
+function markerOf(fields: EntityField[]): string | null {
+  const value = fields.find((f) => f.definition.key === CUSTOMER_MARKER_KEY)?.value?.value;
+  return value && 'stringValue' in value && typeof value.stringValue === 'string' ? value.stringValue : null;
+}
+
+/** Customer is pruned and the marker definition exists: customers' markers matter (ownership.ts). */
+function marking(live: LiveState, prune: KindName[]): boolean {
+  return prune.includes('Customer') && live.definitions.some((d) => d.key === CUSTOMER_MARKER_KEY && d.entityType === 'CUSTOMER');
+}
+
+function customerReads(desired: DesiredState, live: LiveState, prune: KindName[]): LiveDetailRead[] {
+  const docs = desiredOfKind(desired, 'Customer');
+  const withMarker = marking(live, prune);
+  const byReference = (c: Customer) => c.externalReference;
+  // Values read for a customer carry its marker too: free to keep, and the planner may use it.
+  const keepMarker = (id: string) => (state: LiveState, fields: EntityField[]) => {
+    if (fields.some((f) => f.definition.key === CUSTOMER_MARKER_KEY)) state.customerMarkers[id] = markerOf(fields);
+  };
+  const values = pick(live.customers, byReference, new Set(docs.filter((d) => withMarker || setsFields(d.manifest.customFields)).map((d) => d.identity)));
+  const contacts = pick(live.customers, byReference, new Set(docs.filter((d) => d.manifest.contacts !== undefined).map((d) => d.identity)));
+  const named = new Set(docs.map((d) => d.identity));
+  // A customer without an externalReference can never carry a valid marker (ownership.ts): no read.
+  const candidates = withMarker ? live.customers.filter((c) => c.externalReference !== null && c.externalReference !== '' && !named.has(c.externalReference)) : [];
+  return [
+    ...values.map((id) => valuesRead('CUSTOMER', id, keepMarker(id))),
+    ...contacts.map((id): LiveDetailRead => ({
+      family: 'customers',
+      read: (client) => customersApi(client).listContacts(id),
+      store: (state, result) => void (state.contacts[id] = (result as CustomerContact[] | undefined) ?? []),
+    })),
+    ...candidates.map((c): LiveDetailRead => ({
+      family: 'custom-fields',
+      read: (client) => valuesRead('CUSTOMER', c.id).read(client),
+      store: (state, result) => void (state.customerMarkers[c.id] = markerOf((result as EntityField[] | undefined) ?? [])),
+    })),
+  ];
+}
+
+export const customerKind: TugKind<'Customer'> = {
+  name: 'Customer',
+  level: LEVELS.Customer,
+  schemaFile: 'customer.schema.json',
+  identityField: 'externalReference',
+  entityType: 'CUSTOMER',
+  identity: (manifest) => manifest.externalReference,
+  emptyLive: () => ({ customers: [], contacts: {}, customerMarkers: {} }),
+  readLists: async (client) => ({ customers: await customersApi(client).list() }),
+  detailReads: (desired, live, _refs, options) => customerReads(desired, live, options.prune),
+  liveIdentities: (live) => live.customers.map((c) => c.externalReference),
+  plan: planCustomers,
+  createdLookup: (reference) => ({ kind: 'customer', field: 'externalReference', value: reference }),
+  findByIdentity: async (client, reference) => (await customersApi(client).findByExternalReference(reference))?.id,
+};

@@ -1,0 +1,49 @@
+/**
+ * Depot: a Trackunit site of type DEPOT bound by its externalReference `tug:depot/<key>` (ownership.ts).
+ * Reads the site list, and custom field values of the sites whose manifest sets `customFields`.
+ */
+import { desiredOfKind } from '../../core/state.js';
+import { sitesApi, type Site } from '../../trackunit/endpoints/sites.js';
+import type { TugKind } from '../env.js';
+import { LEVELS } from '../levels.js';
+import { pick, setsFields, valuesRead } from '../live-reads.js';
+import { depotExternalReference, depotKeyOf } from '../ownership.js';
+import type { DepotManifest } from './manifest.js';
+import { planDepots } from './plan.js';
+
+declare module '../../core/kind.js' {
+  interface KindManifests {
+    Depot: DepotManifest;
+  }
+}
+declare module '../../core/state.js' {
+  interface LiveParts {
+    sites: Site[];
+  }
+}
+
+export const depotKind: TugKind<'Depot'> = {
+  name: 'Depot',
+  level: LEVELS.Depot,
+  schemaFile: 'depot.schema.json',
+  identityField: 'key',
+  entityType: 'SITE',
+  identity: (manifest) => manifest.key,
+  emptyLive: () => ({ sites: [] }),
+  readLists: async (client) => ({ sites: await sitesApi(client).list() }),
+  detailReads: (desired, live) => {
+    const withFields = new Set(
+      desiredOfKind(desired, 'Depot')
+        .filter((d) => setsFields(d.manifest.customFields))
+        .map((d) => d.identity),
+    );
+    return pick(live.sites, depotKeyOf, withFields).map((id) => valuesRead('SITE', id));
+  },
+  liveIdentities: (live) => live.sites.map(depotKeyOf),
+  plan: planDepots,
+  createdLookup: (key) => ({ kind: 'site', field: 'externalReference', value: depotExternalReference(key) }),
+  findByIdentity: async (client, key) => {
+    const reference = depotExternalReference(key);
+    return (await sitesApi(client).list({ externalReference: reference })).find((s) => s.externalReference === reference)?.id;
+  },
+};

@@ -1,0 +1,21 @@
+/**
+ * What the core's kind contract (src/core/kind.ts) is bound to in tug: the Trackunit client for reads
+ * and look-ups, the per-plan reference resolution (refs.ts), manifest checks, and the client's
+ * outcome look-up after an ambiguous create.
+ */
+import type { KindEnv, KindName, ResourceKind } from '../core/kind.js';
+import type { Check } from '../manifests/checks/index.js';
+import type { TrackunitClient } from '../trackunit/client.js';
+import type { OutcomeLookup } from '../trackunit/errors.js';
+import type { EntityType } from './common.js';
+import type { Refs } from './refs.js';
+
+export interface TugEnv extends KindEnv {
+  io: TrackunitClient;
+  ctx: Refs;
+  check: Check;
+  lookup: OutcomeLookup;
+  entityType: EntityType;
+}
+
+export type TugKind<K extends KindName = KindName> = ResourceKind<K, TugEnv>;
