@@ -4,6 +4,7 @@
  * reference to the live customer. Built once per plan from both states.
  */
 import type { AssetRef } from './asset/manifest.js';
+import { resolveAssetManifests, type AssetResolutions } from './asset/resolve.js';
 import type { Asset } from '../trackunit/endpoints/assets.js';
 import type { Customer } from '../trackunit/endpoints/customers.js';
 import type { Site } from '../trackunit/endpoints/sites.js';
@@ -21,6 +22,8 @@ export interface Refs {
   customer(externalReference: string): Customer | undefined;
   /** The live asset an asset reference names. */
   asset(ref: AssetRef): AssetResolution;
+  /** Every Asset manifest resolved to its live asset, once per plan (the Asset and Contract planners and the telematics read share it). */
+  assetManifests(): AssetResolutions;
 }
 
 const normalizeSerial = (s: string) => s.trim().toUpperCase();
@@ -69,7 +72,8 @@ export function createRefs(desired: DesiredState, live: LiveState): Refs {
     if (m.externalReference !== undefined && (m.assetId ?? m.serialNumber ?? m.pin) !== undefined) manifestReferences.set(m.externalReference, m);
   }
 
-  return {
+  let resolved: AssetResolutions | undefined;
+  const refs: Refs = {
     site: (key) => sites.get(key),
     depotId: (key) => sites.get(key)?.id ?? { $ref: `Depot/${key}` },
     customer: (ref) => customers.get(ref),
@@ -82,5 +86,7 @@ export function createRefs(desired: DesiredState, live: LiveState): Refs {
       const asset = byReference.get(reference);
       return asset ? { asset } : { problem: `no asset with externalReference ${reference}` };
     },
+    assetManifests: () => (resolved ??= resolveAssetManifests(desired, live, refs)),
   };
+  return refs;
 }

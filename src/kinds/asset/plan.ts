@@ -13,7 +13,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { ASSETS_PATH } from '../../trackunit/endpoints/assets.js';
 import { definitionDependencies, fieldTypesOf, planCustomFieldValues, type FieldTypeInfo } from '../custom-field-values.js';
 import { makeChange, type JsonObject } from '../plan-helpers.js';
-import { resolveAssetManifests, type ResolvedAsset } from './resolve.js';
+import type { ResolvedAsset } from './resolve.js';
 
 interface ReferenceCheck {
   problem?: string;
@@ -97,7 +97,7 @@ function planAssetUpdate(resolved: ResolvedAsset, input: PlanInput, byAssetId: M
 
 export function planAssets(input: PlanInput, refs: Refs): KindPlan {
   const plan = emptyKindPlan();
-  const { byAssetId, problems } = resolveAssetManifests(input.desired, input.live, refs);
+  const { byAssetId, problems } = refs.assetManifests();
   plan.problems.push(...problems);
   plan.managed.Asset = byAssetId.size;
   const fieldTypes = fieldTypesOf(input.desired, input.live);

@@ -50,7 +50,7 @@ export const contractKind: TugKind<'Contract'> = {
     const values = pick(live.contracts, byReference, new Set(docs.filter((d) => setsFields(d.manifest.customFields)).map((d) => d.identity))).map((id) =>
       valuesRead('RENTAL_CONTRACT', id),
     );
-    return [...items, ...values, ...telemetryReads(desired, live, refs, options)];
+    return [...items, ...values, ...telemetryReads(refs, options)];
   },
   liveIdentities: (live) => live.contracts.map((c) => c.externalReference),
   plan: planContracts,

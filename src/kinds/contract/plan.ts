@@ -17,7 +17,7 @@ import { desiredOfKind } from '../../core/state.js';
 import type { AssetTelemetry } from './telemetry.js';
 import type { ContractItem } from '../../trackunit/endpoints/rental.js';
 import { SYNCHRONIZATION_PATH } from '../../trackunit/endpoints/rental.js';
-import { resolveAssetManifests, type AssetResolutions } from '../asset/resolve.js';
+import type { AssetResolutions } from '../asset/resolve.js';
 import { fieldTypesOf } from '../custom-field-values.js';
 import { makeChange, sameJson, type JsonObject } from '../plan-helpers.js';
 import { planContractFields } from './contract-fields.js';
@@ -154,7 +154,7 @@ function planContractDocs(input: PlanInput, index: LiveRentalIndex, syncsByContr
 export function planContracts(input: PlanInput, refs: Refs): KindPlan {
   const plan = emptyKindPlan();
   // Asset manifest problems are the Asset planner's to report; here they only feed the payloads.
-  const assets = resolveAssetManifests(input.desired, input.live, refs);
+  const assets = refs.assetManifests();
   const desired = buildDesiredRental(input.desired, input.live, refs, assets);
   plan.problems.push(...desired.problems);
   const index = indexLiveRental(input.live);

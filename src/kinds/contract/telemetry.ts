@@ -5,10 +5,8 @@
  * when some asset's status actually changes (by the planner's own rule, changesRentalStatus).
  * Informational: a failure never fails the plan, it becomes a warning.
  */
-import type { DesiredState, LiveState } from '../../core/state.js';
 import type { ReadOptions } from '../../core/kind.js';
 import { fetchIsoSnapshot } from '../../sources/iso15143/index.js';
-import { resolveAssetManifests } from '../asset/resolve.js';
 import type { LiveDetailRead } from '../live-reads.js';
 import type { Refs } from '../refs.js';
 import { changesRentalStatus } from './live-rental.js';
@@ -23,17 +21,17 @@ export interface AssetTelemetry {
 }
 
 /** Live asset ids whose rental status the manifests change. */
-export function assetsChangingStatus(desired: DesiredState, live: LiveState, refs: Refs): Set<string> {
+export function assetsChangingStatus(refs: Refs): Set<string> {
   const ids = new Set<string>();
-  for (const { doc, asset } of resolveAssetManifests(desired, live, refs).byAssetId.values()) {
+  for (const { doc, asset } of refs.assetManifests().byAssetId.values()) {
     if (changesRentalStatus(asset.rentalStatus, doc.manifest.rentalStatus)) ids.add(asset.id);
   }
   return ids;
 }
 
 /** The snapshot read for the assets whose status changes; none when no status changes. */
-export function telemetryReads(desired: DesiredState, live: LiveState, refs: Refs, options: ReadOptions): LiveDetailRead[] {
-  const wanted = assetsChangingStatus(desired, live, refs);
+export function telemetryReads(refs: Refs, options: ReadOptions): LiveDetailRead[] {
+  const wanted = assetsChangingStatus(refs);
   if (wanted.size === 0) return [];
   return [
     {
