@@ -47,6 +47,9 @@ export interface ReadOptions {
  * API family, and stored into the live state.
  */
 export interface DetailRead<Io> {
+  /** What is read (`values`, `contacts`, `contractItems`, …) and of which live object: the key an inventory of reads can keep it by. */
+  part: string;
+  liveId?: string;
   family: string;
   read(io: Io): Promise<unknown>;
   /** Puts the result into the live state; may return a warning (informational reads never fail a plan). */
@@ -95,6 +98,9 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
   createdLookup?(identity: string): E['lookup'];
   /** The live id of `identity`, or undefined when no such object exists (after an ambiguous create). */
   findByIdentity?(io: E['io'], identity: string): Promise<string | undefined>;
+  // Per-kind behaviour still to come lands here as optional members, so the kinds stay the one place
+  // for it: writing manifests from live objects (`tug export`) and classifying drift; the inventory of
+  // reads keys per-object details by DetailRead.part and liveId.
 }
 
 /**

@@ -35,6 +35,8 @@ export function pick<T extends { id: string }>(live: T[], keyOf: (item: T) => st
  */
 export function valuesRead(entityType: EntityType, entityId: string, also?: (live: Parameters<LiveDetailRead['store']>[0], fields: EntityField[]) => void): LiveDetailRead {
   return {
+    part: 'values',
+    liveId: entityId,
     family: 'custom-fields',
     read: (client) => customFieldsApi(client).getValues(entityId, entityType),
     store: (live, result) => {

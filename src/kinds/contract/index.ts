@@ -43,6 +43,8 @@ export const contractKind: TugKind<'Contract'> = {
     const docs = desiredOfKind(desired, 'Contract');
     const byReference = (c: Contract) => c.externalReference;
     const items = pick(live.contracts, byReference, new Set(docs.map((d) => d.identity))).map((id): LiveDetailRead => ({
+      part: 'contractItems',
+      liveId: id,
       family: 'rental',
       read: (client) => rentalApi(client).listContractItems(id),
       store: (state, result) => void state.contractItems.push(...((result as ContractItem[] | undefined) ?? [])),

@@ -35,6 +35,7 @@ export function telemetryReads(refs: Refs, options: ReadOptions): LiveDetailRead
   if (wanted.size === 0) return [];
   return [
     {
+      part: 'telemetry',
       family: 'iso-fleet',
       read: async (client) => {
         try {

@@ -63,11 +63,15 @@ function customerReads(desired: DesiredState, live: LiveState, prune: KindName[]
   return [
     ...values.map((id) => valuesRead('CUSTOMER', id, keepMarker(id))),
     ...contacts.map((id): LiveDetailRead => ({
+      part: 'contacts',
+      liveId: id,
       family: 'customers',
       read: (client) => customersApi(client).listContacts(id),
       store: (state, result) => void (state.contacts[id] = (result as CustomerContact[] | undefined) ?? []),
     })),
     ...candidates.map((c): LiveDetailRead => ({
+      part: 'marker',
+      liveId: c.id,
       family: 'custom-fields',
       read: (client) => valuesRead('CUSTOMER', c.id).read(client),
       store: (state, result) => void (state.customerMarkers[c.id] = markerOf((result as EntityField[] | undefined) ?? [])),
