@@ -7,7 +7,8 @@ import { datesInOrder } from '../../src/manifests/checks/dates.js';
 import { duplicateItemReferences } from '../../src/manifests/checks/identities.js';
 import { overlappingItems } from '../../src/manifests/checks/overlapping-items.js';
 import { unresolvedReferences } from '../../src/manifests/checks/references.js';
-import { instantOf, isRealDate, valueProblems } from '../../src/manifests/checks/util.js';
+import { valueProblems } from '../../src/manifests/checks/custom-field-rules.js';
+import { instantOf, isRealDate } from '../../src/manifests/checks/manifest-dates.js';
 import type { ManifestDocument } from '../../src/manifests/document.js';
 import { validateDocuments } from '../../src/manifests/validate.js';
 

@@ -6,7 +6,7 @@ import type { CustomFieldDefinitionManifest } from '../../kinds/custom-field-def
 import type { Diagnostic } from '../diagnostics.js';
 import { diagnosticAt, ofKind, type ManifestDocument } from '../document.js';
 import { closest } from '../suggest.js';
-import { compilePattern } from './util.js';
+import { compilePattern } from './custom-field-rules.js';
 
 type DefinitionDocument = ManifestDocument<CustomFieldDefinitionManifest>;
 

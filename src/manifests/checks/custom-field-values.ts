@@ -12,7 +12,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { CheckContext } from './index.js';
 import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../document.js';
 import { closest } from '../suggest.js';
-import { valueProblems, type FieldRules } from './util.js';
+import { valueProblems, type FieldRules } from './custom-field-rules.js';
 
 type Definitions = Map<string, ManifestDocument<CustomFieldDefinitionManifest>>;
 

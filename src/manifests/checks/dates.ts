@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { diagnosticAt, ofKind, type ManifestDocument } from '../document.js';
 import type { PathSegment } from '../yaml.js';
-import { instantOf } from './util.js';
+import { instantOf } from './manifest-dates.js';
 
 type Dated = [field: string, value: string | undefined];
 

@@ -5,13 +5,23 @@
  * Items match by asset reference key; an Asset manifest that sets an externalReference besides its
  * identifier makes both names refer to the same asset.
  */
+import type { AssetRef } from '../../kinds/asset/manifest.js';
 import type { ContractItem, ContractManifest } from '../../kinds/contract/manifest.js';
 import { assetRefKey } from '../../kinds/registry.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../document.js';
-import { assetMatchKey, instantOf } from './util.js';
+import { instantOf } from './manifest-dates.js';
 
 const HOLDS_ASSETS: ReadonlySet<string> = new Set(['OPEN', 'RESERVED']);
+
+/**
+ * An asset reference as a key to compare by: assetRefKey, with serial numbers trimmed and upper-cased
+ * (Trackunit matches them ignoring case and surrounding spaces).
+ */
+function assetMatchKey(ref: AssetRef): string | undefined {
+  const serial = ref.serialNumber?.trim().toUpperCase();
+  return assetRefKey(serial === undefined ? ref : { ...ref, serialNumber: serial });
+}
 
 interface Rental {
   doc: ManifestDocument<ContractManifest>;
