@@ -1,18 +1,20 @@
 /**
  * Checks a schema cannot express, run over all schema-valid documents together. Each check is a pure
- * function from documents to diagnostics; adding one is a file here plus one line in CHECKS.
+ * function from documents to diagnostics. A check about one kind lives in its folder
+ * (src/kinds/<kind>/checks.ts, listed by KIND_CHECKS); a check across kinds lives here and reads what
+ * it needs of each kind from that kind's hooks, never from its name.
  */
+import type { KindName } from '../../kinds/registry.js';
+import * as asset from '../../kinds/asset/checks.js';
+import * as contract from '../../kinds/contract/checks.js';
+import * as customFieldDefinition from '../../kinds/custom-field-definition/checks.js';
+import * as customer from '../../kinds/customer/checks.js';
+import * as depot from '../../kinds/depot/checks.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ManifestDocument } from '../document.js';
-import { sharedAssetReferences } from './assets.js';
-import { customFieldDefinitionRules } from './custom-field-definitions.js';
 import { customFieldValues } from './custom-field-values.js';
-import { datesInOrder } from './dates.js';
 import { duplicateIdentities } from './duplicates.js';
-import { duplicateItemReferences } from './identities.js';
 import { invisibleIdentityCharacters, lookalikeIdentities } from './identity-spelling.js';
-import { overlappingItems } from './overlapping-items.js';
-import { polygonRings } from './polygons.js';
 import { unresolvedReferences } from './references.js';
 
 /** What the checks know beyond the valid documents. */
@@ -26,18 +28,28 @@ export interface CheckContext {
 
 export type Check = (docs: ManifestDocument[], context: CheckContext) => Diagnostic[];
 
+/** What a kind brings to validation: its own checks (they may filter the documents to the kind). */
+export interface KindChecks {
+  readonly checks: readonly Check[];
+}
+
+/** Each kind's checks module, in registry order: the one place that names them. */
+const KIND_CHECKS: { readonly [K in KindName]: KindChecks } = {
+  CustomFieldDefinition: customFieldDefinition,
+  Depot: depot,
+  Customer: customer,
+  Asset: asset,
+  Contract: contract,
+};
+
+/** The checks across kinds first, then each kind's own, kind by kind. */
 export const CHECKS: Check[] = [
   duplicateIdentities,
-  duplicateItemReferences,
   invisibleIdentityCharacters,
   lookalikeIdentities,
-  sharedAssetReferences,
   unresolvedReferences,
-  customFieldDefinitionRules,
   customFieldValues,
-  datesInOrder,
-  overlappingItems,
-  polygonRings,
+  ...Object.values(KIND_CHECKS).flatMap((kind) => kind.checks),
 ];
 
 export function runChecks(docs: ManifestDocument[], context: CheckContext = { invalid: new Set() }): Diagnostic[] {

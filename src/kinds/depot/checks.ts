@@ -1,6 +1,7 @@
-/** A GeoJSON ring is closed: its last position equals its first (a schema cannot compare items). */
-import type { Diagnostic } from '../diagnostics.js';
-import { diagnosticAt, ofKind, type ManifestDocument } from '../document.js';
+/** Depot manifest checks a schema cannot express: a GeoJSON ring is closed, its last position equals its first. */
+import type { Diagnostic } from '../../manifests/diagnostics.js';
+import { diagnosticAt, ofKind, type ManifestDocument } from '../../manifests/document.js';
+import type { Check } from '../../manifests/checks/index.js';
 
 export function polygonRings(docs: ManifestDocument[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -17,3 +18,5 @@ export function polygonRings(docs: ManifestDocument[]): Diagnostic[] {
   }
   return out;
 }
+
+export const checks: Check[] = [polygonRings];

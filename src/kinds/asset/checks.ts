@@ -1,0 +1,39 @@
+/**
+ * Asset manifest checks a schema cannot express. An ERP reference names one asset: two Asset manifests
+ * must not set (or be identified by) the same `externalReference`. Two manifests with the same identity
+ * are reported by the duplicates check.
+ */
+import type { Diagnostic } from '../../manifests/diagnostics.js';
+import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../../manifests/document.js';
+import type { Check } from '../../manifests/checks/index.js';
+import { assetRefKey } from './identity.js';
+import type { AssetManifest, AssetRef } from './manifest.js';
+
+/** How tug matches a serial number to a live asset (src/kinds/refs.ts): ignoring case and surrounding spaces. */
+export const matchSerial = (serial: string): string => serial.trim().toUpperCase();
+
+/** An asset reference as a key to compare by: assetRefKey, with the serial number as tug matches it. */
+export function assetMatchKey(ref: AssetRef): string | undefined {
+  const serial = ref.serialNumber === undefined ? undefined : matchSerial(ref.serialNumber);
+  return assetRefKey(serial === undefined ? ref : { ...ref, serialNumber: serial });
+}
+
+export function sharedAssetReferences(docs: ManifestDocument[]): Diagnostic[] {
+  const first = new Map<string, ManifestDocument<AssetManifest>>();
+  const out: Diagnostic[] = [];
+  for (const doc of ofKind(docs, 'Asset')) {
+    const reference = doc.manifest.externalReference;
+    if (reference === undefined) continue;
+    const earlier = first.get(reference);
+    if (!earlier) {
+      first.set(reference, doc);
+      continue;
+    }
+    if (earlier.identity === doc.identity) continue; // the same identity twice: a duplicate, reported there
+    const message = `externalReference "${reference}" is also used by ${earlier.subject} (at ${locationOf(earlier, ['externalReference'])}); an ERP reference names one asset`;
+    out.push(diagnosticAt(doc, ['externalReference'], message, 'duplicate_asset_reference'));
+  }
+  return out;
+}
+
+export const checks: Check[] = [sharedAssetReferences];
