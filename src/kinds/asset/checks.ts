@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../../manifests/document.js';
 import type { Check } from '../../manifests/checks/index.js';
+import type { ManifestReference } from '../../manifests/checks/references.js';
 import { assetRefKey } from './identity.js';
 import type { AssetManifest, AssetRef } from './manifest.js';
 
@@ -34,6 +35,12 @@ export function sharedAssetReferences(docs: ManifestDocument[]): Diagnostic[] {
     out.push(diagnosticAt(doc, ['externalReference'], message, 'duplicate_asset_reference'));
   }
   return out;
+}
+
+/** An asset may name its owning depot. */
+export function references(manifest: AssetManifest): ManifestReference[] {
+  const { owningDepot } = manifest;
+  return owningDepot === undefined ? [] : [{ path: ['owningDepot'], field: 'owningDepot', kind: 'Depot', identity: owningDepot }];
 }
 
 export const checks: Check[] = [sharedAssetReferences];

@@ -14,6 +14,7 @@
  */
 import type { Check } from '../../manifests/checks/index.js';
 import { instantOf } from '../../manifests/checks/manifest-dates.js';
+import type { ManifestReference } from '../../manifests/checks/references.js';
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../../manifests/document.js';
 import type { PathSegment } from '../../manifests/yaml.js';
@@ -126,6 +127,14 @@ export function overlappingItems(docs: ManifestDocument[]): Diagnostic[] {
       }
     });
   }
+  return out;
+}
+
+/** A contract names its customer and, optionally, its hiring depot. */
+export function references(manifest: ContractManifest): ManifestReference[] {
+  const { customer, hiringDepot } = manifest;
+  const out: ManifestReference[] = [{ path: ['customer'], field: 'customer', kind: 'Customer', identity: customer }];
+  if (hiringDepot !== undefined) out.push({ path: ['hiringDepot'], field: 'hiringDepot', kind: 'Depot', identity: hiringDepot });
   return out;
 }
 

@@ -1,0 +1,37 @@
+/**
+ * What each kind brings to validation, by kind name: its own checks, and the hooks through which the
+ * checks across kinds (in this folder) learn what they need of it. The one place that names the kinds'
+ * check modules; the registry (src/kinds/registry.ts) can take the table over.
+ */
+import * as asset from '../../kinds/asset/checks.js';
+import * as contract from '../../kinds/contract/checks.js';
+import * as customFieldDefinition from '../../kinds/custom-field-definition/checks.js';
+import * as customer from '../../kinds/customer/checks.js';
+import * as depot from '../../kinds/depot/checks.js';
+import type { KindName, Manifest, ManifestOf } from '../../kinds/registry.js';
+import type { Check } from './index.js';
+import type { ManifestReference } from './references.js';
+
+/** A kind's checks module, `src/kinds/<kind>/checks.ts`. */
+export interface KindChecks<M extends Manifest = Manifest> {
+  /** Checks about the kind alone (each may filter the documents to its kind). */
+  readonly checks: readonly Check[];
+  /** The references a manifest makes to other manifests' identities: the references check resolves them. */
+  references?(manifest: M): ManifestReference[];
+}
+
+const KIND_CHECKS: { readonly [K in KindName]: KindChecks<ManifestOf<K>> } = {
+  CustomFieldDefinition: customFieldDefinition,
+  Depot: depot,
+  Customer: customer,
+  Asset: asset,
+  Contract: contract,
+};
+
+/** Every kind's own checks, kind by kind in registry order. */
+export const KINDS_OWN_CHECKS: readonly Check[] = Object.values<KindChecks>(KIND_CHECKS).flatMap((kind) => kind.checks);
+
+/** The checks module of a kind. */
+export function kindChecks(kind: KindName): KindChecks {
+  return KIND_CHECKS[kind];
+}
