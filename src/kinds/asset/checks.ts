@@ -6,9 +6,13 @@
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../../manifests/document.js';
 import type { Check } from '../../manifests/checks/index.js';
+import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
 import type { ManifestReference } from '../../manifests/checks/references.js';
 import { assetRefKey } from './identity.js';
 import type { AssetManifest, AssetRef } from './manifest.js';
+
+/** The fields an asset reference names its asset by, in the order tug tries them. */
+export const ASSET_REF_KEYS = ['assetId', 'serialNumber', 'pin', 'externalReference'] as const;
 
 /** How tug matches a serial number to a live asset (src/kinds/refs.ts): ignoring case and surrounding spaces. */
 export const matchSerial = (serial: string): string => serial.trim().toUpperCase();
@@ -35,6 +39,18 @@ export function sharedAssetReferences(docs: ManifestDocument[]): Diagnostic[] {
     out.push(diagnosticAt(doc, ['externalReference'], message, 'duplicate_asset_reference'));
   }
   return out;
+}
+
+const SERIAL_MATCH: IdentityValue['matchedAs'] = { key: matchSerial, object: 'asset', because: 'serial numbers match ignoring case' };
+
+/** Each of an asset's identifiers is told apart from the others' of its name; tug matches serial numbers ignoring case. */
+export function identityValues(manifest: AssetManifest): IdentityValue[] {
+  return [
+    { path: ['assetId'], value: manifest.assetId, space: 'Asset assetId' },
+    { path: ['serialNumber'], value: manifest.serialNumber, space: 'Asset serialNumber', matchedAs: SERIAL_MATCH },
+    { path: ['pin'], value: manifest.pin, space: 'Asset pin' },
+    { path: ['externalReference'], value: manifest.externalReference, space: 'Asset externalReference' },
+  ];
 }
 
 /** An asset may name its owning depot. */

@@ -13,12 +13,13 @@
  *   identifier makes both names refer to the same asset.
  */
 import type { Check } from '../../manifests/checks/index.js';
+import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
 import { instantOf } from '../../manifests/checks/manifest-dates.js';
 import type { ManifestReference } from '../../manifests/checks/references.js';
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../../manifests/document.js';
 import type { PathSegment } from '../../manifests/yaml.js';
-import { assetMatchKey } from '../asset/checks.js';
+import { ASSET_REF_KEYS, assetMatchKey } from '../asset/checks.js';
 import { assetRefKey } from '../asset/identity.js';
 import type { ContractItem, ContractManifest } from './manifest.js';
 
@@ -127,6 +128,17 @@ export function overlappingItems(docs: ManifestDocument[]): Diagnostic[] {
       }
     });
   }
+  return out;
+}
+
+/** A contract's externalReference and its items': each told apart from the others'; the items' assets are references. */
+export function identityValues(manifest: ContractManifest): IdentityValue[] {
+  const out: IdentityValue[] = [{ path: ['externalReference'], value: manifest.externalReference, space: 'Contract externalReference' }];
+  (manifest.items ?? []).forEach((item, i) => {
+    out.push({ path: ['items', i, 'externalReference'], value: item.externalReference, space: 'contract item externalReference' });
+    const asset = item.asset ?? {};
+    for (const key of ASSET_REF_KEYS) out.push({ path: ['items', i, 'asset', key], value: asset[key] });
+  });
   return out;
 }
 

@@ -3,6 +3,7 @@
  * compiles, and DROPDOWN replacements that map removed options (not current ones) to options that exist.
  */
 import type { Check } from '../../manifests/checks/index.js';
+import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
 import { compilePattern } from '../../manifests/checks/custom-field-rules.js';
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, ofKind, type ManifestDocument } from '../../manifests/document.js';
@@ -48,6 +49,10 @@ export function customFieldDefinitionRules(docs: ManifestDocument[]): Diagnostic
     ...pattern(doc),
     ...replacements(doc),
   ]);
+}
+
+export function identityValues(manifest: CustomFieldDefinitionManifest): IdentityValue[] {
+  return [{ path: ['key'], value: manifest.key, space: 'CustomFieldDefinition key' }];
 }
 
 export const checks: Check[] = [customFieldDefinitionRules];

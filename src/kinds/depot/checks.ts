@@ -2,6 +2,8 @@
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, ofKind, type ManifestDocument } from '../../manifests/document.js';
 import type { Check } from '../../manifests/checks/index.js';
+import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
+import type { DepotManifest } from './manifest.js';
 
 export function polygonRings(docs: ManifestDocument[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -17,6 +19,10 @@ export function polygonRings(docs: ManifestDocument[]): Diagnostic[] {
     });
   }
   return out;
+}
+
+export function identityValues(manifest: DepotManifest): IdentityValue[] {
+  return [{ path: ['key'], value: manifest.key, space: 'Depot key' }];
 }
 
 export const checks: Check[] = [polygonRings];

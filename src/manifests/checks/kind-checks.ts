@@ -9,6 +9,7 @@ import * as customFieldDefinition from '../../kinds/custom-field-definition/chec
 import * as customer from '../../kinds/customer/checks.js';
 import * as depot from '../../kinds/depot/checks.js';
 import type { KindName, Manifest, ManifestOf } from '../../kinds/registry.js';
+import type { IdentityValue } from './identity-spelling.js';
 import type { Check } from './index.js';
 import type { ManifestReference } from './references.js';
 
@@ -18,6 +19,11 @@ export interface KindChecks<M extends Manifest = Manifest> {
   readonly checks: readonly Check[];
   /** The references a manifest makes to other manifests' identities: the references check resolves them. */
   references?(manifest: M): ManifestReference[];
+  /**
+   * The identities a manifest holds (its own, its parts'), and the references to objects no manifest
+   * defines (a contract item's asset): the identity-spelling checks read these and the references.
+   */
+  identityValues?(manifest: M): IdentityValue[];
 }
 
 const KIND_CHECKS: { readonly [K in KindName]: KindChecks<ManifestOf<K>> } = {
