@@ -5,6 +5,7 @@
 import type { Check } from '../../manifests/checks/index.js';
 import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
 import { compilePattern } from '../../manifests/checks/custom-field-rules.js';
+import type { DefinedField } from '../../manifests/checks/custom-field-values.js';
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, ofKind, type ManifestDocument } from '../../manifests/document.js';
 import { closest } from '../../manifests/suggest.js';
@@ -49,6 +50,11 @@ export function customFieldDefinitionRules(docs: ManifestDocument[]): Diagnostic
     ...pattern(doc),
     ...replacements(doc),
   ]);
+}
+
+/** A definition's manifest is the field it defines: its rules and its entity type. */
+export function customField(manifest: CustomFieldDefinitionManifest): DefinedField {
+  return manifest;
 }
 
 export function identityValues(manifest: CustomFieldDefinitionManifest): IdentityValue[] {

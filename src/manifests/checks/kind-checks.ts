@@ -9,6 +9,7 @@ import * as customFieldDefinition from '../../kinds/custom-field-definition/chec
 import * as customer from '../../kinds/customer/checks.js';
 import * as depot from '../../kinds/depot/checks.js';
 import type { KindName, Manifest, ManifestOf } from '../../kinds/registry.js';
+import type { DefinedField } from './custom-field-values.js';
 import type { IdentityValue } from './identity-spelling.js';
 import type { Check } from './index.js';
 import type { ManifestReference } from './references.js';
@@ -24,6 +25,8 @@ export interface KindChecks<M extends Manifest = Manifest> {
    * defines (a contract item's asset): the identity-spelling checks read these and the references.
    */
   identityValues?(manifest: M): IdentityValue[];
+  /** The custom field a manifest defines, for the kind whose manifests define them: the values of every kind follow it. */
+  customField?(manifest: M): DefinedField;
 }
 
 const KIND_CHECKS: { readonly [K in KindName]: KindChecks<ManifestOf<K>> } = {
@@ -36,6 +39,11 @@ const KIND_CHECKS: { readonly [K in KindName]: KindChecks<ManifestOf<K>> } = {
 
 /** Every kind's own checks, kind by kind in registry order. */
 export const KINDS_OWN_CHECKS: readonly Check[] = Object.values<KindChecks>(KIND_CHECKS).flatMap((kind) => kind.checks);
+
+/** The kinds whose checks module has `hook`, in registry order. */
+export function kindsWith(hook: Exclude<keyof KindChecks, 'checks'>): KindName[] {
+  return (Object.keys(KIND_CHECKS) as KindName[]).filter((kind) => KIND_CHECKS[kind][hook] !== undefined);
+}
 
 /** The checks module of a kind. */
 export function kindChecks(kind: KindName): KindChecks {
