@@ -2,7 +2,7 @@
  * Dates as manifests write them: a plain `YYYY-MM-DD` (midnight UTC) or a date-time with its zone,
  * read as instants to compare, and plain dates checked for naming a day that exists.
  */
-
+/** A plain date, `YYYY-MM-DD`: year, month and day as groups. */
 export const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A manifest date as epoch milliseconds: `YYYY-MM-DD` is midnight UTC, a date-time carries its zone. */
