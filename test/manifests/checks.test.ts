@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/manifests/checks/index.js';
-import { sharedAssetReferences } from '../../src/manifests/checks/assets.js';
-import { customFieldDefinitionRules } from '../../src/manifests/checks/custom-field-definitions.js';
+import { sharedAssetReferences } from '../../src/kinds/asset/checks.js';
+import { datesInOrder, duplicateItemReferences, overlappingItems } from '../../src/kinds/contract/checks.js';
+import { customFieldDefinitionRules } from '../../src/kinds/custom-field-definition/checks.js';
 import { customFieldValues } from '../../src/manifests/checks/custom-field-values.js';
-import { datesInOrder } from '../../src/manifests/checks/dates.js';
-import { duplicateItemReferences } from '../../src/manifests/checks/identities.js';
-import { overlappingItems } from '../../src/manifests/checks/overlapping-items.js';
 import { unresolvedReferences } from '../../src/manifests/checks/references.js';
-import { instantOf, isRealDate, valueProblems } from '../../src/manifests/checks/util.js';
+import { valueProblems } from '../../src/manifests/checks/custom-field-rules.js';
+import { instantOf, isRealDate } from '../../src/manifests/checks/manifest-dates.js';
 import type { ManifestDocument } from '../../src/manifests/document.js';
 import { validateDocuments } from '../../src/manifests/validate.js';
 

@@ -7,63 +7,58 @@
  * - an identity (or a reference to one) holding an invisible character — leading/trailing whitespace,
  *   a zero-width or bidi control, any C0/C1 control such as a newline — is an error naming it as U+XXXX;
  * - two identities of one kind that differ only in letter case or Unicode normalisation (NFC vs NFD,
- *   or compatibility forms) are a warning at the later one, naming where the other is — except two asset
- *   serial numbers that differ only in case: tug matches serials ignoring case, so that is an error.
+ *   or compatibility forms) are a warning at the later one, naming where the other is — except where tug
+ *   itself matches the two as one (asset serial numbers, ignoring case): that is an error.
+ *
+ * What is an identity and what a reference comes from each kind: its `identityValues` hook and its
+ * `references` hook.
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { ManifestDocument } from '../document.js';
 import { positionOf, type PathSegment } from '../yaml.js';
+import { kindChecks } from './kind-checks.js';
 
-/** One identity-like value in a document: `space` groups the values that must be told apart. */
-interface IdentityValue {
-  doc: ManifestDocument;
+/**
+ * An identity, or a reference to one, that a manifest holds (a kind's `identityValues` hook lists them;
+ * the references its `references` hook lists are read besides).
+ */
+export interface IdentityValue {
   path: PathSegment[];
-  value: string;
-  /** `Customer externalReference`; undefined for a reference (checked for invisible characters only). */
+  /** Anything but a string (absent, or not vetted by a schema) is passed over. */
+  value: string | undefined;
+  /** The identities this one must be told apart from, `Customer externalReference`; absent for a reference. */
   space?: string;
+  /**
+   * How tug itself matches the value, when not exactly: two lookalikes it matches as one would write
+   * one object, an error saying `names the same <object> as …: <because>`.
+   */
+  matchedAs?: { key(value: string): string; object: string; because: string };
 }
 
-const ASSET_KEYS = ['assetId', 'serialNumber', 'pin', 'externalReference'] as const;
+/** An identity value found in a document. */
+interface Found extends IdentityValue {
+  doc: ManifestDocument;
+  value: string;
+}
 
 /** Both checks read the same values: found once per document. */
-const found = new WeakMap<ManifestDocument, IdentityValue[]>();
+const found = new WeakMap<ManifestDocument, Found[]>();
 
-function valuesOf(doc: ManifestDocument): IdentityValue[] {
+function valuesOf(doc: ManifestDocument): Found[] {
   let values = found.get(doc);
   if (!values) found.set(doc, (values = collectValues(doc)));
   return values;
 }
 
-function collectValues(doc: ManifestDocument): IdentityValue[] {
-  const m = doc.manifest as unknown as Record<string, unknown> & { kind: string };
-  const out: IdentityValue[] = [];
-  const add = (path: PathSegment[], value: unknown, space?: string): void => {
-    if (typeof value === 'string') out.push({ doc, path, value, ...(space ? { space } : {}) });
-  };
-  switch (m.kind) {
-    case 'CustomFieldDefinition':
-    case 'Depot':
-      add(['key'], m.key, `${m.kind} key`);
-      break;
-    case 'Customer':
-      add(['externalReference'], m.externalReference, 'Customer externalReference');
-      break;
-    case 'Asset':
-      for (const key of ASSET_KEYS) add([key], m[key], `Asset ${key}`);
-      add(['owningDepot'], m.owningDepot);
-      break;
-    case 'Contract': {
-      add(['externalReference'], m.externalReference, 'Contract externalReference');
-      add(['customer'], m.customer);
-      add(['hiringDepot'], m.hiringDepot);
-      const items = Array.isArray(m.items) ? (m.items as Array<Record<string, unknown>>) : [];
-      items.forEach((item, i) => {
-        add(['items', i, 'externalReference'], item.externalReference, 'contract item externalReference');
-        const asset = (item.asset ?? {}) as Record<string, unknown>;
-        for (const key of ASSET_KEYS) add(['items', i, 'asset', key], asset[key]);
-      });
-      break;
-    }
+function collectValues(doc: ManifestDocument): Found[] {
+  const kind = kindChecks(doc.manifest.kind);
+  const out: Found[] = [];
+  // One object shape for every value, no spreads: this runs for every document of a large set.
+  for (const v of kind.identityValues?.(doc.manifest) ?? []) {
+    if (typeof v.value === 'string') out.push({ doc, path: v.path, value: v.value, space: v.space, matchedAs: v.matchedAs });
+  }
+  for (const r of kind.references?.(doc.manifest) ?? []) {
+    if (typeof r.identity === 'string') out.push({ doc, path: r.path, value: r.identity, space: undefined, matchedAs: undefined });
   }
   return out;
 }
@@ -117,7 +112,7 @@ export function invisibleProblem(value: string): string | undefined {
   return inner >= 0 ? `holds ${describeCharacter(chars[inner]!)} at character ${inner + 1}` : undefined;
 }
 
-function where(v: IdentityValue): { line: number; col: number } {
+function where(v: Found): { line: number; col: number } {
   return positionOf(v.doc.parsed, v.path, 'value');
 }
 
@@ -149,9 +144,6 @@ function fold(value: string): string {
   return value.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
 }
 
-/** How tug matches a serial number to a live asset (src/core/refs.ts). */
-const matchSerial = (serial: string): string => serial.trim().toUpperCase();
-
 function form(value: string): string {
   if (value === value.normalize('NFC')) return 'NFC';
   return value === value.normalize('NFD') ? 'NFD' : 'neither NFC nor NFD';
@@ -168,7 +160,7 @@ function howTheyDiffer(a: string, b: string): string {
 
 export function lookalikeIdentities(docs: ManifestDocument[]): Diagnostic[] {
   // Per identity space (`Customer externalReference`, …): the folded value → its first occurrence.
-  const spaces = new Map<string, Map<string, IdentityValue>>();
+  const spaces = new Map<string, Map<string, Found>>();
   const out: Diagnostic[] = [];
   for (const doc of docs) {
     for (const v of valuesOf(doc)) {
@@ -185,9 +177,10 @@ export function lookalikeIdentities(docs: ManifestDocument[]): Diagnostic[] {
       const there = where(earlier);
       const other = `"${shownIdentity(earlier.value)}" of ${shownIdentity(earlier.doc.subject)} (at ${earlier.doc.parsed.file}:${there.line}:${there.col})`;
       const base = { file: doc.parsed.file, ...where(v), subject: shownIdentity(doc.subject) };
-      if (v.space === 'Asset serialNumber' && matchSerial(v.value) === matchSerial(earlier.value)) {
-        // tug itself resolves serials ignoring case (src/core/refs.ts): both manifests would write one asset.
-        const message = `serialNumber "${shownIdentity(v.value)}" names the same asset as ${other}: serial numbers match ignoring case`;
+      const { matchedAs } = v;
+      if (matchedAs && matchedAs.key(v.value) === matchedAs.key(earlier.value)) {
+        // tug itself matches the two as one: both manifests would write one object.
+        const message = `${fieldName(v.path)} "${shownIdentity(v.value)}" names the same ${matchedAs.object} as ${other}: ${matchedAs.because}`;
         out.push({ ...base, message, code: 'duplicate_identity', severity: 'error' });
         continue;
       }

@@ -1,18 +1,15 @@
 /**
  * Checks a schema cannot express, run over all schema-valid documents together. Each check is a pure
- * function from documents to diagnostics; adding one is a file here plus one line in CHECKS.
+ * function from documents to diagnostics. A check about one kind lives in its folder
+ * (src/kinds/<kind>/checks.ts, listed in kind-checks.ts); a check across kinds lives here and reads
+ * what it needs of each kind from that kind's hooks, never from its name.
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { ManifestDocument } from '../document.js';
-import { sharedAssetReferences } from './assets.js';
-import { customFieldDefinitionRules } from './custom-field-definitions.js';
 import { customFieldValues } from './custom-field-values.js';
-import { datesInOrder } from './dates.js';
 import { duplicateIdentities } from './duplicates.js';
-import { duplicateItemReferences } from './identities.js';
 import { invisibleIdentityCharacters, lookalikeIdentities } from './identity-spelling.js';
-import { overlappingItems } from './overlapping-items.js';
-import { polygonRings } from './polygons.js';
+import { KINDS_OWN_CHECKS } from './kind-checks.js';
 import { unresolvedReferences } from './references.js';
 
 /** What the checks know beyond the valid documents. */
@@ -26,18 +23,14 @@ export interface CheckContext {
 
 export type Check = (docs: ManifestDocument[], context: CheckContext) => Diagnostic[];
 
+/** The checks across kinds first, then each kind's own, kind by kind. */
 export const CHECKS: Check[] = [
   duplicateIdentities,
-  duplicateItemReferences,
   invisibleIdentityCharacters,
   lookalikeIdentities,
-  sharedAssetReferences,
   unresolvedReferences,
-  customFieldDefinitionRules,
   customFieldValues,
-  datesInOrder,
-  overlappingItems,
-  polygonRings,
+  ...KINDS_OWN_CHECKS,
 ];
 
 export function runChecks(docs: ManifestDocument[], context: CheckContext = { invalid: new Set() }): Diagnostic[] {

@@ -1,37 +1,61 @@
 /**
- * References between documents must resolve: a contract's customer to a Customer manifest, a contract's
- * hiring depot and an asset's owning depot to a Depot manifest. tug creates what the manifests define,
- * so a reference to anything else would fail at apply time — better to say so now, with a likely typo.
+ * References between documents must resolve: each kind says which references its manifests make (its
+ * `references` hook: a contract's customer, an asset's owning depot, …) and each must name a manifest
+ * of the target kind. tug creates what the manifests define, so a reference to anything else would
+ * fail at apply time — better to say so now, with a likely typo.
  */
+import type { KindName } from '../../kinds/registry.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { CheckContext } from './index.js';
-import { diagnosticAt, ofKind, type ManifestDocument } from '../document.js';
+import { diagnosticAt, type ManifestDocument } from '../document.js';
 import { closest } from '../suggest.js';
+import type { PathSegment } from '../yaml.js';
+import type { CheckContext } from './index.js';
+import { kindChecks } from './kind-checks.js';
 
-/** Defined identities: a set to look up, a list to suggest from. */
-function defined(values: string[]): { has: (v: string) => boolean; list: string[] } {
-  const set = new Set(values);
-  return { has: (v) => set.has(v), list: [...set] };
+/** A reference from one manifest to the identity of another (a kind's `references` hook lists them). */
+export interface ManifestReference {
+  /** Where the reference stands in the manifest. */
+  path: PathSegment[];
+  /** The field as a message names it: `hiringDepot`. */
+  field: string;
+  /** The kind whose manifest must define `identity`. */
+  kind: KindName;
+  identity: string;
 }
 
-function unresolved(doc: ManifestDocument, field: string, value: string, targetKind: string, known: string[]): Diagnostic {
-  const hint = closest(value, known);
-  const message = `${field} "${value}" is not defined by any ${targetKind} manifest${hint ? ` (did you mean "${hint}"?)` : ''}`;
-  return diagnosticAt(doc, [field], message, 'unresolved_reference');
+/** Defined identities: a set to look up, a list to suggest from. */
+interface Defined {
+  has: (v: string) => boolean;
+  list: string[];
+}
+
+/** The identities of each kind that the documents define, or that failed their schema (reported already). */
+function definedIdentities(docs: ManifestDocument[], context: CheckContext): (kind: KindName) => Defined {
+  const byKind = new Map<KindName, Defined>();
+  return (kind) => {
+    let defined = byKind.get(kind);
+    if (!defined) {
+      const invalid = [...context.invalid].filter((s) => s.startsWith(`${kind}/`)).map((s) => s.slice(kind.length + 1));
+      const set = new Set([...docs.filter((d) => d.manifest.kind === kind).map((d) => d.identity), ...invalid]);
+      byKind.set(kind, (defined = { has: (v) => set.has(v), list: [...set] }));
+    }
+    return defined;
+  };
+}
+
+function unresolved(doc: ManifestDocument, ref: ManifestReference, known: string[]): Diagnostic {
+  const hint = closest(ref.identity, known);
+  const message = `${ref.field} "${ref.identity}" is not defined by any ${ref.kind} manifest${hint ? ` (did you mean "${hint}"?)` : ''}`;
+  return diagnosticAt(doc, ref.path, message, 'unresolved_reference');
 }
 
 export function unresolvedReferences(docs: ManifestDocument[], context: CheckContext): Diagnostic[] {
-  const invalid = (kind: string) => [...context.invalid].filter((s) => s.startsWith(`${kind}/`)).map((s) => s.slice(kind.length + 1));
-  const customers = defined([...ofKind(docs, 'Customer').map((d) => d.manifest.externalReference), ...invalid('Customer')]);
-  const depots = defined([...ofKind(docs, 'Depot').map((d) => d.manifest.key), ...invalid('Depot')]);
+  const defined = definedIdentities(docs, context);
   const out: Diagnostic[] = [];
   for (const doc of docs) {
-    const m = doc.manifest;
-    if (m.kind === 'Contract') {
-      if (!customers.has(m.customer)) out.push(unresolved(doc, 'customer', m.customer, 'Customer', customers.list));
-      if (m.hiringDepot !== undefined && !depots.has(m.hiringDepot)) out.push(unresolved(doc, 'hiringDepot', m.hiringDepot, 'Depot', depots.list));
-    } else if (m.kind === 'Asset' && m.owningDepot !== undefined && !depots.has(m.owningDepot)) {
-      out.push(unresolved(doc, 'owningDepot', m.owningDepot, 'Depot', depots.list));
+    for (const ref of kindChecks(doc.manifest.kind).references?.(doc.manifest) ?? []) {
+      const known = defined(ref.kind);
+      if (!known.has(ref.identity)) out.push(unresolved(doc, ref, known.list));
     }
   }
   return out;

@@ -1,12 +1,15 @@
 /**
- * What a CustomFieldDefinition's schema cannot say: ranges in order, a pattern that compiles, and
- * DROPDOWN replacements that map removed options (not current ones) to options that exist.
+ * CustomFieldDefinition manifest checks, what its schema cannot say: ranges in order, a pattern that
+ * compiles, and DROPDOWN replacements that map removed options (not current ones) to options that exist.
  */
-import type { CustomFieldDefinitionManifest } from '../../kinds/custom-field-definition/manifest.js';
-import type { Diagnostic } from '../diagnostics.js';
-import { diagnosticAt, ofKind, type ManifestDocument } from '../document.js';
-import { closest } from '../suggest.js';
-import { compilePattern } from './util.js';
+import type { Check } from '../../manifests/checks/index.js';
+import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
+import { compilePattern } from '../../manifests/checks/custom-field-rules.js';
+import type { DefinedField } from '../../manifests/checks/custom-field-values.js';
+import type { Diagnostic } from '../../manifests/diagnostics.js';
+import { diagnosticAt, ofKind, type ManifestDocument } from '../../manifests/document.js';
+import { closest } from '../../manifests/suggest.js';
+import type { CustomFieldDefinitionManifest } from './manifest.js';
 
 type DefinitionDocument = ManifestDocument<CustomFieldDefinitionManifest>;
 
@@ -48,3 +51,14 @@ export function customFieldDefinitionRules(docs: ManifestDocument[]): Diagnostic
     ...replacements(doc),
   ]);
 }
+
+/** A definition's manifest is the field it defines: its rules and its entity type. */
+export function customField(manifest: CustomFieldDefinitionManifest): DefinedField {
+  return manifest;
+}
+
+export function identityValues(manifest: CustomFieldDefinitionManifest): IdentityValue[] {
+  return [{ path: ['key'], value: manifest.key, space: 'CustomFieldDefinition key' }];
+}
+
+export const checks: Check[] = [customFieldDefinitionRules];

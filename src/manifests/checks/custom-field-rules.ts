@@ -1,43 +1,14 @@
 /**
- * Small helpers shared by the checks: dates as instants, asset references as comparable keys, and the
- * rules a custom field value must follow for its definition (or standard field).
+ * The rules a custom field value must follow for its definition (a CustomFieldDefinition manifest or a
+ * Trackunit standard field), and everything a value breaks of them.
  */
 import type { FieldType } from '../../kinds/common.js';
-import { assetRefKey } from '../../kinds/registry.js';
-import type { AssetRef } from '../../kinds/asset/manifest.js';
 import { closest } from '../suggest.js';
 import type { PathSegment } from '../yaml.js';
-
-const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A manifest date as epoch milliseconds: `YYYY-MM-DD` is midnight UTC, a date-time carries its zone. */
-export function instantOf(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const plain = PLAIN_DATE.exec(value);
-  const ms = plain ? Date.UTC(Number(plain[1]), Number(plain[2]) - 1, Number(plain[3])) : Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** `YYYY-MM-DD` naming a day that exists (no 2025-02-30). */
-export function isRealDate(value: string): boolean {
-  const m = PLAIN_DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
-
-/**
- * An asset reference as a key to compare by: assetRefKey, with serial numbers trimmed and upper-cased
- * (Trackunit matches them ignoring case and surrounding spaces).
- */
-export function assetMatchKey(ref: AssetRef): string | undefined {
-  const serial = ref.serialNumber?.trim().toUpperCase();
-  return assetRefKey(serial === undefined ? ref : { ...ref, serialNumber: serial });
-}
+import { PLAIN_DATE, isRealDate } from './manifest-dates.js';
 
 /** How a YAML value reads in a message: `a string`, `a list`, `null`… */
-export function kindOf(value: unknown): string {
+function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
