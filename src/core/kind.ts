@@ -62,8 +62,8 @@ export interface KindEnv {
   io: unknown;
   /** Context built once per plan from both states (e.g. reference resolution). */
   ctx: unknown;
-  /** A manifest check. */
-  check: unknown;
+  /** What the kind brings to validation: its own checks and the hooks the checks across kinds read. */
+  validation: unknown;
   /** How the client and the journal re-read an object after an ambiguous create. */
   lookup: unknown;
   /** Entity type of custom field values. */
@@ -82,8 +82,8 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
   readonly entityType?: E['entityType'];
   /** The identity a manifest is matched by (`Kind/identity`); undefined when the document lacks it. */
   identity(manifest: ManifestOf<K>): string | undefined;
-  /** Checks a schema cannot express, over all valid documents (src/manifests/checks runs them). */
-  readonly checks?: ReadonlyArray<E['check']>;
+  /** Checks a schema cannot express and hooks for the checks across kinds (src/manifests/checks runs them). */
+  readonly validation: E['validation'];
   /** The kind's parts of an empty live state. */
   emptyLive(): Partial<LiveState>;
   /** Reads the kind's lists (the cheap, complete view of the account). */

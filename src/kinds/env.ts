@@ -4,7 +4,7 @@
  * outcome look-up after an ambiguous create.
  */
 import type { KindEnv, KindName, ResourceKind } from '../core/kind.js';
-import type { Check } from '../manifests/checks/index.js';
+import type { KindChecks } from '../manifests/checks/kind-checks.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { OutcomeLookup } from '../trackunit/errors.js';
 import type { EntityType } from './common.js';
@@ -13,7 +13,7 @@ import type { Refs } from './refs.js';
 export interface TugEnv extends KindEnv {
   io: TrackunitClient;
   ctx: Refs;
-  check: Check;
+  validation: KindChecks;
   lookup: OutcomeLookup;
   entityType: EntityType;
 }

@@ -3,7 +3,7 @@
  * kind's JSON Schema, then the checks across documents. Everything is reported at once, sorted by
  * file and position; nothing here touches the network.
  */
-import { KINDS, identityOf, isKindName, type Manifest } from '../kinds/registry.js';
+import { KIND_NAMES, KINDS, identityOf, isKindName, type Manifest } from '../kinds/registry.js';
 import { runChecks } from './checks/index.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { ManifestDocument } from './document.js';
@@ -24,13 +24,13 @@ function structural(parsed: ParsedDocument): { kind?: Manifest['kind']; diagnost
   };
   const data = parsed.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { diagnostic: here([], 'a manifest document must be a mapping with a `kind` (CustomFieldDefinition, Depot, Customer, Asset or Contract)') };
+    return { diagnostic: here([], `a manifest document must be a mapping with a \`kind\` (${KIND_NAMES.slice(0, -1).join(', ')} or ${KIND_NAMES.at(-1)})`) };
   }
   const kind = (data as Record<string, unknown>).kind;
-  if (kind === undefined) return { diagnostic: here([], 'missing `kind`: one of CustomFieldDefinition, Depot, Customer, Asset, Contract') };
+  if (kind === undefined) return { diagnostic: here([], `missing \`kind\`: one of ${KIND_NAMES.join(', ')}`) };
   if (!isKindName(kind)) {
-    const hint = typeof kind === 'string' ? closest(kind, Object.keys(KINDS)) : undefined;
-    return { diagnostic: here(['kind'], `unknown kind ${JSON.stringify(kind)}${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${Object.keys(KINDS).join(', ')}`) };
+    const hint = typeof kind === 'string' ? closest(kind, KIND_NAMES) : undefined;
+    return { diagnostic: here(['kind'], `unknown kind ${JSON.stringify(kind)}${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${KIND_NAMES.join(', ')}`) };
   }
   return { kind };
 }

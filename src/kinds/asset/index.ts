@@ -8,6 +8,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { assetsApi, type Asset } from '../../trackunit/endpoints/assets.js';
 import type { TugKind } from '../env.js';
 import { LEVELS } from '../levels.js';
+import * as validation from './checks.js';
 import { setsFields, valuesRead } from '../live-reads.js';
 import { assetRefKey } from './identity.js';
 import type { AssetManifest } from './manifest.js';
@@ -36,6 +37,7 @@ export const assetKind: TugKind<'Asset'> = {
   identityField: 'assetId | serialNumber | pin | externalReference',
   entityType: 'ASSET',
   identity: assetRefKey,
+  validation,
   emptyLive: () => ({ assets: [], pins: {} }),
   readLists: async (client, desired, options) => {
     const [assets, pins] = await Promise.all([assetsApi(client).list(), resolvePins(client, desired, options)]);

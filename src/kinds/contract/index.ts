@@ -10,6 +10,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { rentalApi, type Contract, type ContractItem } from '../../trackunit/endpoints/rental.js';
 import type { TugKind } from '../env.js';
 import { LEVELS } from '../levels.js';
+import * as validation from './checks.js';
 import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
 import type { ContractManifest } from './manifest.js';
 import { planContracts } from './plan.js';
@@ -37,6 +38,7 @@ export const contractKind: TugKind<'Contract'> = {
   identityField: 'externalReference',
   entityType: 'RENTAL_CONTRACT',
   identity: (manifest) => manifest.externalReference,
+  validation,
   emptyLive: () => ({ contracts: [], contractItems: [], telemetry: {} }),
   readLists: async (client) => ({ contracts: await rentalApi(client).listContracts() }),
   detailReads: (desired, live, refs, options) => {

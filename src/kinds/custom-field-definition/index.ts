@@ -6,6 +6,7 @@ import type { EntityField } from '../../trackunit/endpoints/custom-fields.js';
 import { customFieldsApi, type Definition } from '../../trackunit/endpoints/custom-fields.js';
 import type { TugKind } from '../env.js';
 import { LEVELS } from '../levels.js';
+import * as validation from './checks.js';
 import type { CustomFieldDefinitionManifest } from './manifest.js';
 import { planDefinitions } from './plan.js';
 
@@ -28,6 +29,7 @@ export const customFieldDefinitionKind: TugKind<'CustomFieldDefinition'> = {
   schemaFile: 'custom-field-definition.schema.json',
   identityField: 'key',
   identity: (manifest) => manifest.key,
+  validation,
   emptyLive: () => ({ definitions: [], values: {} }),
   readLists: async (client) => ({ definitions: await customFieldsApi(client).listDefinitions() }),
   liveIdentities: (live) => live.definitions.map((d) => d.key),

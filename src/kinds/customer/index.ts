@@ -17,6 +17,7 @@ import { customersApi, type Customer, type CustomerContact } from '../../trackun
 import type { KindName } from '../../core/kind.js';
 import type { TugKind } from '../env.js';
 import { LEVELS } from '../levels.js';
+import * as validation from './checks.js';
 import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
 import { CUSTOMER_MARKER_KEY } from '../ownership.js';
 import type { CustomerManifest } from './manifest.js';
@@ -86,6 +87,7 @@ export const customerKind: TugKind<'Customer'> = {
   identityField: 'externalReference',
   entityType: 'CUSTOMER',
   identity: (manifest) => manifest.externalReference,
+  validation,
   emptyLive: () => ({ customers: [], contacts: {}, customerMarkers: {} }),
   readLists: async (client) => ({ customers: await customersApi(client).list() }),
   detailReads: (desired, live, _refs, options) => customerReads(desired, live, options.prune),

@@ -6,6 +6,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { sitesApi, type Site } from '../../trackunit/endpoints/sites.js';
 import type { TugKind } from '../env.js';
 import { LEVELS } from '../levels.js';
+import * as validation from './checks.js';
 import { pick, setsFields, valuesRead } from '../live-reads.js';
 import { depotExternalReference, depotKeyOf } from '../ownership.js';
 import type { DepotManifest } from './manifest.js';
@@ -29,6 +30,7 @@ export const depotKind: TugKind<'Depot'> = {
   identityField: 'key',
   entityType: 'SITE',
   identity: (manifest) => manifest.key,
+  validation,
   emptyLive: () => ({ sites: [] }),
   readLists: async (client) => ({ sites: await sitesApi(client).list() }),
   detailReads: (desired, live) => {

@@ -9,7 +9,7 @@ import type { ManifestDocument } from '../document.js';
 import { customFieldValues } from './custom-field-values.js';
 import { duplicateIdentities } from './duplicates.js';
 import { invisibleIdentityCharacters, lookalikeIdentities } from './identity-spelling.js';
-import { KINDS_OWN_CHECKS } from './kind-checks.js';
+import { kindsOwnChecks } from './kind-checks.js';
 import { unresolvedReferences } from './references.js';
 
 /** What the checks know beyond the valid documents. */
@@ -30,7 +30,7 @@ export const CHECKS: Check[] = [
   lookalikeIdentities,
   unresolvedReferences,
   customFieldValues,
-  ...KINDS_OWN_CHECKS,
+  ...kindsOwnChecks(),
 ];
 
 export function runChecks(docs: ManifestDocument[], context: CheckContext = { invalid: new Set() }): Diagnostic[] {

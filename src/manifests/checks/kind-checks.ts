@@ -1,14 +1,9 @@
 /**
- * What each kind brings to validation, by kind name: its own checks, and the hooks through which the
- * checks across kinds (in this folder) learn what they need of it. The one place that names the kinds'
- * check modules; the registry (src/kinds/registry.ts) can take the table over.
+ * What each kind brings to validation (ResourceKind.validation, src/kinds/<kind>/checks.ts): its own
+ * checks, and the hooks through which the checks across kinds (in this folder) learn what they need of
+ * it. The kinds come from the registry (src/kinds/registry.ts).
  */
-import * as asset from '../../kinds/asset/checks.js';
-import * as contract from '../../kinds/contract/checks.js';
-import * as customFieldDefinition from '../../kinds/custom-field-definition/checks.js';
-import * as customer from '../../kinds/customer/checks.js';
-import * as depot from '../../kinds/depot/checks.js';
-import type { KindName, Manifest, ManifestOf } from '../../kinds/registry.js';
+import { KINDS, KIND_NAMES, type KindName, type Manifest } from '../../kinds/registry.js';
 import type { DefinedField } from './custom-field-values.js';
 import type { IdentityValue } from './identity-spelling.js';
 import type { Check } from './index.js';
@@ -29,23 +24,17 @@ export interface KindChecks<M extends Manifest = Manifest> {
   customField?(manifest: M): DefinedField;
 }
 
-const KIND_CHECKS: { readonly [K in KindName]: KindChecks<ManifestOf<K>> } = {
-  CustomFieldDefinition: customFieldDefinition,
-  Depot: depot,
-  Customer: customer,
-  Asset: asset,
-  Contract: contract,
-};
-
 /** Every kind's own checks, kind by kind in registry order. */
-export const KINDS_OWN_CHECKS: readonly Check[] = Object.values<KindChecks>(KIND_CHECKS).flatMap((kind) => kind.checks);
+export function kindsOwnChecks(): Check[] {
+  return KIND_NAMES.flatMap((kind) => kindChecks(kind).checks);
+}
 
 /** The kinds whose checks module has `hook`, in registry order. */
 export function kindsWith(hook: Exclude<keyof KindChecks, 'checks'>): KindName[] {
-  return (Object.keys(KIND_CHECKS) as KindName[]).filter((kind) => KIND_CHECKS[kind][hook] !== undefined);
+  return KIND_NAMES.filter((kind) => kindChecks(kind)[hook] !== undefined);
 }
 
-/** The checks module of a kind. */
+/** The checks module of a kind (ResourceKind.validation). */
 export function kindChecks(kind: KindName): KindChecks {
-  return KIND_CHECKS[kind];
+  return KINDS[kind].validation;
 }
