@@ -3,6 +3,7 @@
  * an asset reference (assetId, serialNumber, pin, externalReference) to the live asset, a Customer
  * reference to the live customer. Built once per plan from both states.
  */
+import { matchSerial } from './asset/identity.js';
 import type { AssetRef } from './asset/manifest.js';
 import { resolveAssetManifests, type AssetResolutions } from './asset/resolve.js';
 import type { Asset } from '../trackunit/endpoints/assets.js';
@@ -26,7 +27,6 @@ export interface Refs {
   assetManifests(): AssetResolutions;
 }
 
-const normalizeSerial = (s: string) => s.trim().toUpperCase();
 
 export function createRefs(desired: DesiredState, live: LiveState): Refs {
   const sites = new Map<string, Site>();
@@ -39,7 +39,7 @@ export function createRefs(desired: DesiredState, live: LiveState): Refs {
   const bySerial = new Map<string, Asset[]>();
   for (const asset of live.assets) {
     if (!asset.serialNumber) continue;
-    const key = normalizeSerial(asset.serialNumber);
+    const key = matchSerial(asset.serialNumber);
     bySerial.set(key, [...(bySerial.get(key) ?? []), asset]);
   }
   const byReference = new Map(live.assets.filter((a) => a.externalReference).map((a) => [a.externalReference as string, a]));
@@ -50,7 +50,7 @@ export function createRefs(desired: DesiredState, live: LiveState): Refs {
       return asset ? { asset } : { problem: `no asset with id ${ref.assetId}` };
     }
     if (ref.serialNumber !== undefined) {
-      const found = bySerial.get(normalizeSerial(ref.serialNumber)) ?? [];
+      const found = bySerial.get(matchSerial(ref.serialNumber)) ?? [];
       if (found.length === 1) return { asset: found[0]! };
       return { problem: found.length === 0 ? `no asset with serial number ${ref.serialNumber}` : `${found.length} assets have serial number ${ref.serialNumber}` };
     }

@@ -8,20 +8,8 @@ import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../../m
 import type { Check } from '../../manifests/checks/index.js';
 import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
 import type { ManifestReference } from '../../manifests/checks/references.js';
-import { assetRefKey } from './identity.js';
-import type { AssetManifest, AssetRef } from './manifest.js';
-
-/** The fields an asset reference names its asset by, in the order tug tries them. */
-export const ASSET_REF_KEYS = ['assetId', 'serialNumber', 'pin', 'externalReference'] as const;
-
-/** How tug matches a serial number to a live asset (src/kinds/refs.ts): ignoring case and surrounding spaces. */
-export const matchSerial = (serial: string): string => serial.trim().toUpperCase();
-
-/** An asset reference as a key to compare by: assetRefKey, with the serial number as tug matches it. */
-export function assetMatchKey(ref: AssetRef): string | undefined {
-  const serial = ref.serialNumber === undefined ? undefined : matchSerial(ref.serialNumber);
-  return assetRefKey(serial === undefined ? ref : { ...ref, serialNumber: serial });
-}
+import { matchSerial } from './identity.js';
+import type { AssetManifest } from './manifest.js';
 
 export function sharedAssetReferences(docs: ManifestDocument[]): Diagnostic[] {
   const first = new Map<string, ManifestDocument<AssetManifest>>();

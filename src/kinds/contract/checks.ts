@@ -19,8 +19,7 @@ import type { ManifestReference } from '../../manifests/checks/references.js';
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../../manifests/document.js';
 import type { PathSegment } from '../../manifests/yaml.js';
-import { ASSET_REF_KEYS, assetMatchKey } from '../asset/checks.js';
-import { assetRefKey } from '../asset/identity.js';
+import { ASSET_REF_KEYS, assetMatchKey, assetRefKey } from '../asset/identity.js';
 import type { ContractItem, ContractManifest } from './manifest.js';
 
 export function duplicateItemReferences(docs: ManifestDocument[]): Diagnostic[] {
