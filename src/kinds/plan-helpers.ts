@@ -7,7 +7,7 @@ import jsonPatch from 'fast-json-patch';
 import type { KindName } from '../config/project.js';
 import { canonicalJson, type Json } from '../core/canonical.js';
 import { changeKey, type Change, type Op, type PlannedRequest } from '../core/plan.js';
-import { LEVELS } from './levels.js';
+import { LEVELS } from './registry.js';
 
 export type JsonObject = { [key: string]: Json };
 

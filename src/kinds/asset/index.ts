@@ -6,8 +6,7 @@
  */
 import { desiredOfKind } from '../../core/state.js';
 import { assetsApi, type Asset } from '../../trackunit/endpoints/assets.js';
-import type { TugKind } from '../env.js';
-import { LEVELS } from '../levels.js';
+import type { KindDefinition } from '../registry.js';
 import * as validation from './checks.js';
 import { setsFields, valuesRead } from '../live-reads.js';
 import { assetRefKey } from './identity.js';
@@ -30,9 +29,8 @@ declare module '../../core/state.js' {
   }
 }
 
-export const assetKind: TugKind<'Asset'> = {
+export const assetKind: KindDefinition<'Asset'> = {
   name: 'Asset',
-  level: LEVELS.Asset,
   schemaFile: 'asset.schema.json',
   identityField: 'assetId | serialNumber | pin | externalReference',
   entityType: 'ASSET',

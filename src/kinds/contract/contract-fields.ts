@@ -11,12 +11,10 @@ import type { PlanInput } from '../../core/planner.js';
 import type { DesiredObject } from '../../core/state.js';
 import type { Contract } from '../../trackunit/endpoints/rental.js';
 import { definitionDependencies, planCustomFieldValues, type FieldTypeInfo } from '../custom-field-values.js';
-import { LEVELS } from '../levels.js';
+import { LEVELS } from '../registry.js';
 import { makeChange } from '../plan-helpers.js';
 import type { ContractManifest } from './manifest.js';
 
-/** Contract custom fields run after the rental syncs (level 3). */
-export const CONTRACT_FIELDS_LEVEL = LEVELS.contractFields;
 
 /**
  * The set-values change of one contract, or undefined when nothing differs — or when the contract is
@@ -46,5 +44,5 @@ export function planContractFields(
     reason: doc.location,
     dependsOn,
   });
-  return { ...change, level: CONTRACT_FIELDS_LEVEL };
+  return { ...change, level: LEVELS.contractFields }; // after the rental syncs
 }

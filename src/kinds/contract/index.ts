@@ -8,8 +8,7 @@
  */
 import { desiredOfKind } from '../../core/state.js';
 import { rentalApi, type Contract, type ContractItem } from '../../trackunit/endpoints/rental.js';
-import type { TugKind } from '../env.js';
-import { LEVELS } from '../levels.js';
+import type { KindDefinition } from '../registry.js';
 import * as validation from './checks.js';
 import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
 import type { ContractManifest } from './manifest.js';
@@ -31,9 +30,8 @@ declare module '../../core/state.js' {
   }
 }
 
-export const contractKind: TugKind<'Contract'> = {
+export const contractKind: KindDefinition<'Contract'> = {
   name: 'Contract',
-  level: LEVELS.Contract,
   schemaFile: 'contract.schema.json',
   identityField: 'externalReference',
   entityType: 'RENTAL_CONTRACT',

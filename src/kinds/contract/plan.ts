@@ -25,9 +25,8 @@ import { buildDesiredRental, customerInfos, type DesiredAssetRental } from './de
 import { changesRentalStatus, indexLiveRental, livePayload, liveRentalSnapshot, type LiveRentalIndex } from './live-rental.js';
 import { syncBody, type CustomerInfo } from './rental-payload.js';
 import { compareText } from '../../core/canonical.js';
-import { LEVELS } from '../levels.js';
+import { LEVELS } from '../registry.js';
 
-export const SYNC_LEVEL = LEVELS.rentalSync;
 
 const staleMessage = (item: string) =>
   `item ${item} is on the asset in Trackunit but in no manifest; the Rental API cannot remove items — set its offRentDate or the contract's status instead`;
@@ -81,7 +80,7 @@ function planSync(entry: DesiredAssetRental, index: LiveRentalIndex, refs: Refs,
     dependsOn: creates(entry, refs),
     notes: unreportedNotes(entry),
   });
-  return { ...change, level: SYNC_LEVEL };
+  return { ...change, level: LEVELS.rentalSync };
 }
 
 /** Next to a rental status change: the hour meter and last position, as the ISO snapshot reports them. */

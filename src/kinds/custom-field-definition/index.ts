@@ -4,8 +4,7 @@
  */
 import type { EntityField } from '../../trackunit/endpoints/custom-fields.js';
 import { customFieldsApi, type Definition } from '../../trackunit/endpoints/custom-fields.js';
-import type { TugKind } from '../env.js';
-import { LEVELS } from '../levels.js';
+import type { KindDefinition } from '../registry.js';
 import * as validation from './checks.js';
 import type { CustomFieldDefinitionManifest } from './manifest.js';
 import { planDefinitions } from './plan.js';
@@ -23,9 +22,8 @@ declare module '../../core/state.js' {
   }
 }
 
-export const customFieldDefinitionKind: TugKind<'CustomFieldDefinition'> = {
+export const customFieldDefinitionKind: KindDefinition<'CustomFieldDefinition'> = {
   name: 'CustomFieldDefinition',
-  level: LEVELS.CustomFieldDefinition,
   schemaFile: 'custom-field-definition.schema.json',
   identityField: 'key',
   identity: (manifest) => manifest.key,

@@ -15,8 +15,7 @@ import { desiredOfKind } from '../../core/state.js';
 import type { EntityField } from '../../trackunit/endpoints/custom-fields.js';
 import { customersApi, type Customer, type CustomerContact } from '../../trackunit/endpoints/customers.js';
 import type { KindName } from '../../core/kind.js';
-import type { TugKind } from '../env.js';
-import { LEVELS } from '../levels.js';
+import type { KindDefinition } from '../registry.js';
 import * as validation from './checks.js';
 import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
 import { CUSTOMER_MARKER_KEY } from '../ownership.js';
@@ -80,9 +79,8 @@ function customerReads(desired: DesiredState, live: LiveState, prune: KindName[]
   ];
 }
 
-export const customerKind: TugKind<'Customer'> = {
+export const customerKind: KindDefinition<'Customer'> = {
   name: 'Customer',
-  level: LEVELS.Customer,
   schemaFile: 'customer.schema.json',
   identityField: 'externalReference',
   entityType: 'CUSTOMER',

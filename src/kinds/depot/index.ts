@@ -4,8 +4,7 @@
  */
 import { desiredOfKind } from '../../core/state.js';
 import { sitesApi, type Site } from '../../trackunit/endpoints/sites.js';
-import type { TugKind } from '../env.js';
-import { LEVELS } from '../levels.js';
+import type { KindDefinition } from '../registry.js';
 import * as validation from './checks.js';
 import { pick, setsFields, valuesRead } from '../live-reads.js';
 import { depotExternalReference, depotKeyOf } from '../ownership.js';
@@ -23,9 +22,8 @@ declare module '../../core/state.js' {
   }
 }
 
-export const depotKind: TugKind<'Depot'> = {
+export const depotKind: KindDefinition<'Depot'> = {
   name: 'Depot',
-  level: LEVELS.Depot,
   schemaFile: 'depot.schema.json',
   identityField: 'key',
   entityType: 'SITE',
