@@ -11,7 +11,7 @@ import { toTugError } from '../errors.js';
 import type { Journal, JournalError } from '../state/journal.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import { ApiError, OutcomeUnknownError } from '../trackunit/errors.js';
-import { findCreated, identityLookup, isCreate, isOwnCreate, isUpsert } from './identity.js';
+import { findCreated, identityLookup, isCreate, isOwnCreate } from './identity.js';
 import { fillPath, refOf, type RefResolver } from './resolve-refs.js';
 
 
@@ -101,7 +101,7 @@ async function sendOnce(ctx: ExecContext, request: PlannedRequest, sent: Sent): 
       path: sent.path,
       ...(sent.body !== undefined ? { body: sent.body } : {}),
       ...(request.headers ? { headers: request.headers } : {}),
-      idempotent: request.method !== 'POST' || isUpsert(request),
+      idempotent: request.idempotent,
     });
   } catch (error) {
     if (request.method === 'DELETE' && error instanceof ApiError && error.status === 404) return undefined;
@@ -123,7 +123,7 @@ async function sendCreate(ctx: ExecContext, change: Change, index: number, sent:
     try {
       const response = await ctx.client.request<{ id?: string } | undefined>({
         family: request.family,
-        method: 'POST',
+        method: request.method,
         path: sent.path,
         ...(sent.body !== undefined ? { body: sent.body } : {}),
         ...(request.headers ? { headers: request.headers } : {}),

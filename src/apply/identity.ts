@@ -1,31 +1,21 @@
 /**
- * How apply recognises what a request is and finds what it made. A planned POST is either an upsert
- * (set-values, rental synchronization: sending it twice leaves the same state, so the client may retry
- * it freely) or a create (never retried blindly: after an ambiguous failure the object is looked up by
- * its identity first — the Depot's `tug:depot/<key>` external reference, a customer's or contract's
- * external reference, a definition's key; a contact, which has no identity, by every field the create
- * sets, among the contacts of its customer that existed neither when the plan was made nor were made or
- * found by an earlier request of the same apply).
+ * How apply recognises what a request is and finds what it made. A request says itself whether it is
+ * idempotent (the endpoint modules' request builders set `idempotent`): an idempotent one (PATCH,
+ * DELETE, set-values, rental synchronization) the client may retry freely; a create is never retried
+ * blindly: after an ambiguous failure the object is looked up first — by its identity (the kind says
+ * how: a Depot's `tug:depot/<key>` external reference, a customer's or contract's external reference, a
+ * definition's key), or, for an object without identity (a contact), by the request's content look-up
+ * among the objects of the collection it was posted to that existed neither when the plan was made nor
+ * were made or found by an earlier request of the same apply.
  */
-import { canonicalJson } from '../core/canonical.js';
 import type { Change, PlannedRequest } from '../core/plan.js';
-import { normalizeContact } from '../kinds/customer/normalize.js';
 import { kindNamed } from '../kinds/registry.js';
 import type { TrackunitClient } from '../trackunit/client.js';
-import { customersApi } from '../trackunit/endpoints/index.js';
 import type { OutcomeLookup } from '../trackunit/errors.js';
 
-const UPSERT_PATH = /\/(set-values\/?|synchronization)$/;
-const CONTACTS_PATH = /\/api\/customer\/v1\/customers\/([^/]+)\/contacts$/;
-
-/** A POST that writes the same state however often it is sent. */
-export function isUpsert(request: Pick<PlannedRequest, 'method' | 'path'>): boolean {
-  return request.method === 'POST' && UPSERT_PATH.test(request.path);
-}
-
-/** A POST that makes a new object each time it is sent. */
-export function isCreate(request: Pick<PlannedRequest, 'method' | 'path'>): boolean {
-  return request.method === 'POST' && !isUpsert(request);
+/** A request that makes a new object each time it is sent. */
+export function isCreate(request: Pick<PlannedRequest, 'idempotent'>): boolean {
+  return !request.idempotent;
 }
 
 /** The request that creates the change's own object (its response `id` is the object's id). */
@@ -52,12 +42,7 @@ export async function findByIdentity(client: TrackunitClient, kind: string, id: 
 export async function findCreated(client: TrackunitClient, change: Change, index: number, path: string, claimed: ReadonlySet<string>): Promise<string | undefined> {
   if (isOwnCreate(change, index)) return findByIdentity(client, change.kind, change.id);
   const lookup = change.requests[index]?.lookup;
-  const contacts = CONTACTS_PATH.exec(path);
-  if (contacts && lookup) {
-    const excluded = new Set([...lookup.exclude, ...claimed]);
-    const wanted = canonicalJson(lookup.match);
-    const list = await customersApi(client).listContacts(decodeURIComponent(contacts[1]!));
-    return list.find((c) => !excluded.has(c.id) && canonicalJson(normalizeContact(c)) === wanted)?.id;
-  }
-  return undefined;
+  if (!lookup) return undefined;
+  const excluded = new Set([...lookup.exclude, ...claimed]);
+  return kindNamed(change.kind)?.findByContent?.(client, path, lookup.match, excluded);
 }

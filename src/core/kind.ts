@@ -18,6 +18,7 @@
  * environment `E` — the API client, the check and look-up types — which the registry binds; the core
  * only passes those values through.
  */
+import type { Json } from './canonical.js';
 import type { Change, PlanProblem } from './plan.js';
 import type { KindPlan, PlanInput } from './planner.js';
 import type { DesiredState, LiveState } from './state.js';
@@ -98,6 +99,11 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
   createdLookup?(identity: string): E['lookup'];
   /** The live id of `identity`, or undefined when no such object exists (after an ambiguous create). */
   findByIdentity?(io: E['io'], identity: string): Promise<string | undefined>;
+  /**
+   * After an ambiguous create of a part without identity (a customer's contact): the id of an object in
+   * the collection `path` the create was posted to whose fields equal `match`, not in `excluded`.
+   */
+  findByContent?(io: E['io'], path: string, match: { [field: string]: Json }, excluded: ReadonlySet<string>): Promise<string | undefined>;
   // Per-kind behaviour still to come lands here as optional members, so the kinds stay the one place
   // for it: writing manifests from live objects (`tug export`) and classifying drift; the inventory of
   // reads keys per-object details by DetailRead.part and liveId.

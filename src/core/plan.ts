@@ -10,8 +10,9 @@ import type { Json } from './canonical.js';
 /**
  * Version of the plan file format; apply refuses any other. 2: the plan carries its own digest, the
  * digest of the files it was made from (`source`), its `--target` patterns and create look-ups.
+ * 3: every request says whether it is idempotent (apply reads that instead of guessing from the path).
  */
-export const PLAN_FORMAT_VERSION = 2;
+export const PLAN_FORMAT_VERSION = 3;
 
 export type Op = 'create' | 'update' | 'delete' | 'sync';
 
@@ -33,7 +34,10 @@ export interface CreateLookup {
   exclude: string[];
 }
 
-/** One API call a change will make. Bodies are final except for IdRef placeholders. */
+/**
+ * One API call a change will make, built by the endpoint modules' request builders
+ * (src/trackunit/endpoints/*: `siteWrites`, `customerWrites`, …). Bodies are final except for IdRef placeholders.
+ */
 export interface PlannedRequest {
   family: ApiFamily;
   method: 'POST' | 'PATCH' | 'DELETE';
@@ -41,6 +45,11 @@ export interface PlannedRequest {
   path: string;
   body?: Json;
   headers?: Record<string, string>;
+  /**
+   * Sending it twice leaves the same state (PATCH, DELETE, set-values, rental synchronization): the client
+   * may retry it after an ambiguous failure. False for a create: apply looks up what it made first.
+   */
+  idempotent: boolean;
   /** Creates of objects found by content rather than by an identity (see CreateLookup). */
   lookup?: CreateLookup;
 }

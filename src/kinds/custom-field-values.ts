@@ -14,7 +14,7 @@
 import { canonicalize, type Json } from '../core/canonical.js';
 import { changeKey, type IdRef, type PlannedRequest } from '../core/plan.js';
 import { desiredOfKind, type DesiredState, type LiveState } from '../core/state.js';
-import type { EntityField, FieldValue } from '../trackunit/endpoints/custom-fields.js';
+import { customFieldWrites, type EntityField, type FieldValue } from '../trackunit/endpoints/custom-fields.js';
 import { FIELD_TYPES, type CustomFieldValues, type EntityType, type FieldType } from './common.js';
 import { STANDARD_FIELDS } from './custom-field-definition/standard-fields.js';
 
@@ -171,12 +171,7 @@ export function planCustomFieldValues(input: CustomFieldValuesInput): CustomFiel
 }
 
 export function setValuesRequest(entityType: EntityType, entityId: string | IdRef, values: Json[]): PlannedRequest {
-  return {
-    family: 'custom-fields',
-    method: 'POST',
-    path: '/api/custom-fields/v1/set-values/',
-    body: { entityId: entityId as Json, entityType, values },
-  };
+  return customFieldWrites.setValues(entityType, entityId, values);
 }
 
 /**

@@ -49,7 +49,7 @@ describe('tug plan', () => {
     const { code } = await tug(['plan', '--detailed-exitcode', '--out', out]);
     expect(code).toBe(2);
     const plan = readPlanFile(readFileSync(out, 'utf8'));
-    expect(plan.formatVersion).toBe(2);
+    expect(plan.formatVersion).toBe(3);
     expect(plan.changes).toHaveLength(88);
     expect(plan.fingerprint).toMatch(/^sha256:/);
   });

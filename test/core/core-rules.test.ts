@@ -17,7 +17,7 @@ function change(op: Op, kind: KindName, id: string, level: number, requests = 1)
     kind,
     id,
     patch: [],
-    requests: Array.from({ length: requests }, () => ({ family: kind === 'Depot' ? 'sites' : 'rental', method: 'POST', path: '/x' })),
+    requests: Array.from({ length: requests }, () => ({ family: kind === 'Depot' ? 'sites' : 'rental', method: 'POST', path: '/x', idempotent: false })),
     level,
     dependsOn: [],
     notes: [],

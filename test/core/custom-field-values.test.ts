@@ -60,6 +60,7 @@ describe('planCustomFieldValues', () => {
     expect(result?.request).toEqual({
       family: 'custom-fields',
       method: 'POST',
+      idempotent: true,
       path: '/api/custom-fields/v1/set-values/',
       body: {
         entityId: 's1',

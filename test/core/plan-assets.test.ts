@@ -63,7 +63,7 @@ describe('planAssets', () => {
       before: { externalReference: 'ERP-1' },
       after: { externalReference: 'ERP-9' },
       patch: [{ op: 'replace', path: '/externalReference', value: 'ERP-9' }],
-      requests: [{ family: 'assets', method: 'PATCH', path: '/api/asset/v1/assets/a1', body: { externalReference: 'ERP-9' } }],
+      requests: [{ family: 'assets', method: 'PATCH', idempotent: true, path: '/api/asset/v1/assets/a1', body: { externalReference: 'ERP-9' } }],
       reason: 'manifests/assets.yaml:7',
       level: 2,
       dependsOn: [],

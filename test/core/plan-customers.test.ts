@@ -49,6 +49,7 @@ describe('planCustomers', () => {
       {
         family: 'customers',
         method: 'POST',
+        idempotent: false,
         path: '/api/customer/v1/customers',
         body: {
           externalReference: 'CUST-1',
@@ -61,6 +62,7 @@ describe('planCustomers', () => {
       {
         family: 'customers',
         method: 'POST',
+        idempotent: false,
         path: '/api/customer/v1/customers/{id}/contacts',
         body: { name: 'Ole', email: 'ole@acme.dk' },
         // A lost response is looked up by every field among contacts that did not exist (none here).
@@ -69,6 +71,7 @@ describe('planCustomers', () => {
       {
         family: 'custom-fields',
         method: 'POST',
+        idempotent: true,
         path: '/api/custom-fields/v1/set-values/',
         body: {
           entityId: { $ref: 'Customer/CUST-1' },
@@ -95,7 +98,7 @@ describe('planCustomers', () => {
     const plan = run([acme({ email: 'hello@acme.dk' })], [customerFrom(acme())]);
     const change = plan.changes[0]!;
     expect(change.patch).toEqual([{ op: 'replace', path: '/email', value: 'hello@acme.dk' }]);
-    expect(change.requests).toEqual([{ family: 'customers', method: 'PATCH', path: '/api/customer/v1/customers/cust-1', body: { email: 'hello@acme.dk' } }]);
+    expect(change.requests).toEqual([{ family: 'customers', method: 'PATCH', idempotent: true, path: '/api/customer/v1/customers/cust-1', body: { email: 'hello@acme.dk' } }]);
     expect(change).toMatchObject({ liveId: 'cust-1', fingerprint: expect.stringMatching(/^sha256:/) });
   });
 
@@ -106,6 +109,7 @@ describe('planCustomers', () => {
       {
         family: 'custom-fields',
         method: 'POST',
+        idempotent: true,
         path: '/api/custom-fields/v1/set-values/',
         body: { entityId: 'cust-1', entityType: 'CUSTOMER', values: [{ definitionKey: 'creditLimit', value: { monetaryValue: { amount: 75000, currency: 'DKK' } } }] },
       },
@@ -122,11 +126,12 @@ describe('planCustomers', () => {
     const plan = run([acme({ contacts: [{ name: 'Ole', phoneNumber: '+4522222222' }, { name: 'Nina', title: 'Site manager' }] })], [customerFrom(acme())], { contacts });
     const base = '/api/customer/v1/customers/cust-1/contacts';
     expect(plan.changes[0]!.requests).toEqual([
-      { family: 'customers', method: 'DELETE', path: `${base}/ct-2` },
-      { family: 'customers', method: 'PATCH', path: `${base}/ct-1`, body: { phoneNumber: '+4522222222' } },
+      { family: 'customers', method: 'DELETE', idempotent: true, path: `${base}/ct-2` },
+      { family: 'customers', method: 'PATCH', idempotent: true, path: `${base}/ct-1`, body: { phoneNumber: '+4522222222' } },
       {
         family: 'customers',
         method: 'POST',
+        idempotent: false,
         path: base,
         body: { name: 'Nina', title: 'Site manager' },
         lookup: { match: { name: 'Nina', title: 'Site manager', email: null, phoneNumber: null }, exclude: ['ct-1', 'ct-2'] },
@@ -155,6 +160,7 @@ describe('planCustomers', () => {
       {
         family: 'custom-fields',
         method: 'POST',
+        idempotent: true,
         path: '/api/custom-fields/v1/set-values/',
         body: { entityId: 'cust-1', entityType: 'CUSTOMER', values: [{ definitionKey: 'tugManaged', value: { stringValue: 'tug/v1 Customer/CUST-1' } }] },
       },
@@ -176,7 +182,7 @@ describe('planCustomers', () => {
     expect(off.changes).toEqual([]);
     const on = run([], [mine, copied, byHand], { customerMarkers }, ['Customer']);
     expect(on.changes.map((c) => c.key)).toEqual(['delete:Customer/CUST-8']);
-    expect(on.changes[0]!.requests).toEqual([{ family: 'customers', method: 'DELETE', path: '/api/customer/v1/customers/cust-8' }]);
+    expect(on.changes[0]!.requests).toEqual([{ family: 'customers', method: 'DELETE', idempotent: true, path: '/api/customer/v1/customers/cust-8' }]);
     expect(on.unmanaged).toEqual([
       { kind: 'Customer', liveId: 'cust-9', label: 'Copied (CUST-9)' },
       { kind: 'Customer', liveId: 'cust-7', label: 'Walk-in (no externalReference)' },

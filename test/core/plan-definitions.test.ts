@@ -48,6 +48,7 @@ describe('planDefinitions', () => {
       {
         family: 'custom-fields',
         method: 'POST',
+        idempotent: false,
         path: '/api/custom-fields/v1/definitions',
         body: {
           key: 'fuel',
@@ -92,7 +93,7 @@ describe('planDefinitions', () => {
     const change = plan.changes[0]!;
     expect(change).toMatchObject({ key: 'update:CustomFieldDefinition/fuel', liveId: 'def-1', reason: `${FILE}:10`, notes: [] });
     expect(change.patch).toEqual([{ op: 'replace', path: '/title', value: 'Fuel type' }]);
-    expect(change.requests).toEqual([{ family: 'custom-fields', method: 'PATCH', path: '/api/custom-fields/v1/definitions/def-1', body: { title: 'Fuel type' } }]);
+    expect(change.requests).toEqual([{ family: 'custom-fields', method: 'PATCH', idempotent: true, path: '/api/custom-fields/v1/definitions/def-1', body: { title: 'Fuel type' } }]);
     expect(change.fingerprint).toMatch(/^sha256:/);
   });
 

@@ -53,6 +53,7 @@ describe('planDepots', () => {
       {
         family: 'sites',
         method: 'POST',
+        idempotent: false,
         path: '/api/site/v1/sites',
         body: {
           name: 'Nordic Rental Aarhus',
@@ -65,6 +66,7 @@ describe('planDepots', () => {
       {
         family: 'custom-fields',
         method: 'POST',
+        idempotent: true,
         path: '/api/custom-fields/v1/set-values/',
         body: { entityId: { $ref: 'Depot/aarhus' }, entityType: 'SITE', values: [{ definitionKey: 'depotManager', value: { stringValue: 'Mette' } }] },
       },
@@ -91,7 +93,7 @@ describe('planDepots', () => {
     const change = plan.changes[0]!;
     expect(change).toMatchObject({ key: 'update:Depot/aarhus', liveId: 'site-1' });
     expect(change.patch).toEqual([{ op: 'replace', path: '/description', value: 'Main yard' }]);
-    expect(change.requests).toEqual([{ family: 'sites', method: 'PATCH', path: '/api/site/v1/sites/site-1', body: { description: 'Main yard' } }]);
+    expect(change.requests).toEqual([{ family: 'sites', method: 'PATCH', idempotent: true, path: '/api/site/v1/sites/site-1', body: { description: 'Main yard' } }]);
     expect(change.fingerprint).toMatch(/^sha256:/);
   });
 
@@ -109,6 +111,7 @@ describe('planDepots', () => {
       {
         family: 'custom-fields',
         method: 'POST',
+        idempotent: true,
         path: '/api/custom-fields/v1/set-values/',
         body: { entityId: 'site-1', entityType: 'SITE', values: [{ definitionKey: 'depotManager', value: { stringValue: 'Jonas' } }] },
       },
@@ -125,7 +128,7 @@ describe('planDepots', () => {
       key: 'delete:Depot/odense',
       op: 'delete',
       liveId: 'site-9',
-      requests: [{ family: 'sites', method: 'DELETE', path: '/api/site/v1/sites/site-9' }],
+      requests: [{ family: 'sites', method: 'DELETE', idempotent: true, path: '/api/site/v1/sites/site-9' }],
       notes: ['deleting a site makes its history unavailable'],
     });
     expect(plan.changes[0]!.after).toBeUndefined();

@@ -87,6 +87,7 @@ describe('planContracts: rental syncs', () => {
       {
         family: 'rental',
         method: 'POST',
+        idempotent: true,
         path: '/api/rental/v1/synchronization',
         headers: { 'X-Validate-Asset-Exists': 'true' },
         body: {

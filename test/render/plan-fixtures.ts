@@ -46,7 +46,7 @@ export function makeChange(op: Op, kind: KindName, id: string, spec: ChangeSpec 
     kind,
     id,
     patch,
-    requests: spec.requests ?? [{ family: FAMILY[kind], method: METHOD[op], path: `/${kind.toLowerCase()}/{id}` }],
+    requests: spec.requests ?? [{ family: FAMILY[kind], method: METHOD[op], path: `/${kind.toLowerCase()}/{id}`, idempotent: op !== 'create' }],
     level: LEVEL[kind],
     dependsOn: [],
     notes: spec.notes ?? [],
@@ -156,7 +156,7 @@ const customerUpdate = (before: Json[], after: Json[], requests: PlannedRequest[
 /** The night-shift "Ops desk" removed: one DELETE, nothing else (positionally: contacts[1] "changes", contacts[2] goes). */
 export function contactRemoved(): Change {
   return customerUpdate([CONTACT.mette, CONTACT.opsNight, CONTACT.opsDay], [CONTACT.mette, CONTACT.opsDay], [
-    { family: 'customers', method: 'DELETE', path: `${CONTACTS}/contact-night` },
+    { family: 'customers', method: 'DELETE', path: `${CONTACTS}/contact-night`, idempotent: true },
   ]);
 }
 
@@ -164,7 +164,7 @@ export function contactRemoved(): Change {
 export function contactAddedBesideNamesake(): Change {
   const { opsWeekend } = CONTACT;
   return customerUpdate([CONTACT.mette, CONTACT.opsDay], [CONTACT.mette, CONTACT.opsDay, opsWeekend], [
-    { family: 'customers', method: 'POST', path: CONTACTS, body: { name: opsWeekend.name, email: opsWeekend.email, title: opsWeekend.title } },
+    { family: 'customers', method: 'POST', path: CONTACTS, body: { name: opsWeekend.name, email: opsWeekend.email, title: opsWeekend.title }, idempotent: false },
   ]);
 }
 
@@ -172,8 +172,8 @@ export function contactAddedBesideNamesake(): Change {
 export function contactFieldChanged(): Change {
   const mette = { ...CONTACT.mette, email: 'mette.hansen@hansen-byg.dk' };
   return customerUpdate([CONTACT.mette, CONTACT.opsNight, CONTACT.opsDay], [CONTACT.jens, mette, CONTACT.opsNight, CONTACT.opsDay], [
-    { family: 'customers', method: 'PATCH', path: `${CONTACTS}/contact-mette`, body: { email: mette.email } },
-    { family: 'customers', method: 'POST', path: CONTACTS, body: { name: 'Jens Holm', email: 'jens@hansen-byg.dk' } },
+    { family: 'customers', method: 'PATCH', path: `${CONTACTS}/contact-mette`, body: { email: mette.email }, idempotent: true },
+    { family: 'customers', method: 'POST', path: CONTACTS, body: { name: 'Jens Holm', email: 'jens@hansen-byg.dk' }, idempotent: false },
   ]);
 }
 
@@ -211,7 +211,7 @@ export function contractItemMoved(): Change {
   return makeChange('sync', 'Asset', 'serialNumber=SN-7', {
     before,
     after,
-    requests: [{ family: 'rental', method: 'POST', path: '/api/rental/v1/synchronization', body: { identifierType: 'ASSET_ID', identifier: 'asset-7', ...after } }],
+    requests: [{ family: 'rental', method: 'POST', path: '/api/rental/v1/synchronization', body: { identifierType: 'ASSET_ID', identifier: 'asset-7', ...after }, idempotent: true }],
     reason: 'manifests/contracts.yaml:40',
   });
 }
@@ -223,7 +223,7 @@ export function optionsChanged(): Change {
     after: { key: 'rentalCategory', type: 'DROPDOWN', allValues: ['Earthmoving', 'Access', 'Lifting'] },
     notes: ['values holding "Compact" become "Access"'],
     requests: [
-      { family: 'custom-fields', method: 'PATCH', path: '/api/custom-fields/v1/definitions/def-3', body: { allValues: ['Earthmoving', 'Access', 'Lifting'], valueReplacements: { Compact: 'Access' } } },
+      { family: 'custom-fields', method: 'PATCH', path: '/api/custom-fields/v1/definitions/def-3', body: { allValues: ['Earthmoving', 'Access', 'Lifting'], valueReplacements: { Compact: 'Access' } }, idempotent: true },
     ],
     reason: 'manifests/custom-fields.yaml:30',
   });

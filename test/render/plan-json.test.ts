@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TugError } from '../../src/errors.js';
 import { readPlanFile, renderPlanJson } from '../../src/render/plan-json.js';
+import { PLAN_FORMAT_VERSION } from '../../src/core/plan.js';
 import { samplePlan } from './plan-fixtures.js';
 
 function refusal(text: string): TugError {
@@ -18,7 +19,7 @@ describe('renderPlanJson', () => {
     const text = renderPlanJson(samplePlan());
     expect(text).toBe(`${JSON.stringify(samplePlan(), null, 2)}\n`);
     expect(renderPlanJson(samplePlan())).toBe(text);
-    expect(text.startsWith('{\n  "formatVersion": 2,\n  "digest": "sha256:')).toBe(true);
+    expect(text.startsWith('{\n  "formatVersion": 3,\n  "digest": "sha256:')).toBe(true);
   });
 
   it('round-trips: a plan read back renders to the same bytes', () => {
@@ -33,14 +34,14 @@ describe('readPlanFile', () => {
   it('refuses another format version, naming both', () => {
     const error = refusal(JSON.stringify({ ...samplePlan(), formatVersion: 1 }));
     expect(error.code).toBe('plan_format');
-    expect(error.message).toBe('The plan file has format version 1, but this tug reads format version 2 only.');
-    expect(error.meta).toMatchObject({ formatVersion: 1, expectedFormatVersion: 2 });
+    expect(error.message).toBe(`The plan file has format version 1, but this tug reads format version ${PLAN_FORMAT_VERSION} only.`);
+    expect(error.meta).toMatchObject({ formatVersion: 1, expectedFormatVersion: 3 });
     expect(error.hint).toContain('tug plan --out');
   });
 
   it('refuses text that is not JSON, not a plan, or incomplete', () => {
     expect(refusal('{"formatVersion": 2,').code).toBe('plan_format');
-    expect(refusal('{"changes": []}').message).toContain('has no formatVersion (this tug reads format version 2)');
+    expect(refusal('{"changes": []}').message).toContain(`has no formatVersion (this tug reads format version ${PLAN_FORMAT_VERSION})`);
     expect(refusal('[1, 2]').code).toBe('plan_format');
     const { changes: _changes, ...withoutChanges } = samplePlan();
     expect(refusal(JSON.stringify(withoutChanges)).message).toContain('changes missing or malformed');

@@ -10,7 +10,7 @@ import { changeKey, type Change, type PlannedRequest } from '../../core/plan.js'
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
 import type { Refs } from '../refs.js';
 import { desiredOfKind } from '../../core/state.js';
-import { ASSETS_PATH } from '../../trackunit/endpoints/assets.js';
+import { assetWrites } from '../../trackunit/endpoints/assets.js';
 import { definitionDependencies, fieldTypesOf, planCustomFieldValues, type FieldTypeInfo } from '../custom-field-values.js';
 import { makeChange, type JsonObject } from '../plan-helpers.js';
 import type { ResolvedAsset } from './resolve.js';
@@ -37,7 +37,7 @@ function checkReference(target: string, self: ResolvedAsset, input: PlanInput, b
 }
 
 function referenceRequest(assetId: string, externalReference: string): PlannedRequest {
-  return { family: 'assets', method: 'PATCH', path: `${ASSETS_PATH}/${encodeURIComponent(assetId)}`, body: { externalReference } };
+  return assetWrites.update(assetId, { externalReference });
 }
 
 interface AssetUpdate {

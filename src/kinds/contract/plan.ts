@@ -16,7 +16,7 @@ import type { Refs } from '../refs.js';
 import { desiredOfKind } from '../../core/state.js';
 import type { AssetTelemetry } from './telemetry.js';
 import type { ContractItem } from '../../trackunit/endpoints/rental.js';
-import { SYNCHRONIZATION_PATH } from '../../trackunit/endpoints/rental.js';
+import { rentalWrites } from '../../trackunit/endpoints/rental.js';
 import type { AssetResolutions } from '../asset/resolve.js';
 import { fieldTypesOf } from '../custom-field-values.js';
 import { makeChange, sameJson, type JsonObject } from '../plan-helpers.js';
@@ -66,15 +66,7 @@ function planSync(entry: DesiredAssetRental, index: LiveRentalIndex, refs: Refs,
     liveId: entry.asset.id,
     before: before as unknown as JsonObject,
     after: entry.payload as unknown as JsonObject,
-    requests: [
-      {
-        family: 'rental',
-        method: 'POST',
-        path: SYNCHRONIZATION_PATH,
-        body: syncBody(entry.asset.id, entry.payload, customers),
-        headers: { 'X-Validate-Asset-Exists': 'true' },
-      },
-    ],
+    requests: [rentalWrites.synchronize(syncBody(entry.asset.id, entry.payload, customers))],
     fingerprint: fingerprint(liveRentalSnapshot(entry.asset, entry.payload, index)),
     ...(reason !== undefined ? { reason } : {}),
     dependsOn: creates(entry, refs),

@@ -12,7 +12,7 @@ import type { Change, PlanProblem } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
 import { desiredOfKind, type DesiredObject } from '../../core/state.js';
 import type { Refs } from '../refs.js';
-import { DEFINITIONS_PATH, type Definition } from '../../trackunit/endpoints/custom-fields.js';
+import { customFieldWrites, type Definition } from '../../trackunit/endpoints/custom-fields.js';
 import { changedFields, makeChange, pick } from '../plan-helpers.js';
 import { immutableProblems, updateConsequences } from './consequences.js';
 import type { CustomFieldDefinitionManifest } from './manifest.js';
@@ -32,7 +32,7 @@ function createChange(id: string, spec: DefinitionSpec, reason: string): Change 
     kind: KIND,
     id,
     after,
-    requests: [{ family: 'custom-fields', method: 'POST', path: DEFINITIONS_PATH, body: createBody(after) }],
+    requests: [customFieldWrites.createDefinition(createBody(after))],
     reason,
   });
 }
@@ -66,7 +66,7 @@ function planMatched(doc: Doc, live: Definition): { change?: Change; problems: P
     liveId: live.id,
     before,
     after,
-    requests: [{ family: 'custom-fields', method: 'PATCH', path: `${DEFINITIONS_PATH}/${encodeURIComponent(live.id)}`, body }],
+    requests: [customFieldWrites.updateDefinition(live.id, body)],
     fingerprint: fingerprint(live),
     reason: doc.location,
     notes: consequences.notes,

@@ -6,7 +6,7 @@
  * `contacts` leaves the contacts alone.
  */
 import type { PlannedRequest } from '../../core/plan.js';
-import { CUSTOMERS_PATH, type CustomerContact as LiveContact } from '../../trackunit/endpoints/customers.js';
+import { customerWrites, type CustomerContact as LiveContact } from '../../trackunit/endpoints/customers.js';
 import { changedFields, pick, withoutNulls, type JsonObject } from '../plan-helpers.js';
 import type { CustomerContact } from './manifest.js';
 import { normalizeContact, sortContacts } from './normalize.js';
@@ -18,13 +18,10 @@ export interface ContactsPlan {
   requests: PlannedRequest[];
 }
 
-/** `customerId`: the live id, or `{id}` for a customer created by the same change. */
-const contactsPath = (customerId: string) => `${CUSTOMERS_PATH}/${customerId === '{id}' ? customerId : encodeURIComponent(customerId)}/contacts`;
-
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+/** `customerId`: the live id, or `{id}` for a customer created by the same change. */
 export function planContacts(desired: CustomerContact[], live: LiveContact[], customerId: string): ContactsPlan {
-  const path = contactsPath(customerId);
   const unmatched = [...live].sort((a, b) => byName(a, b) || compareText(a.id, b.id));
   const updates: PlannedRequest[] = [];
   const creates: PlannedRequest[] = [];
@@ -43,16 +40,16 @@ export function planContacts(desired: CustomerContact[], live: LiveContact[], cu
   for (const { contact, after } of pending) {
     const index = unmatched.findIndex((l) => l.name === contact.name);
     if (index < 0) {
-      creates.push({ family: 'customers', method: 'POST', path, body: withoutNulls(after), lookup: { match: after, exclude: existing } });
+      creates.push(customerWrites.createContact(customerId, withoutNulls(after), { match: after, exclude: existing }));
       continue;
     }
     const [match] = unmatched.splice(index, 1);
     const fields = changedFields(normalizeContact(match!), after);
     if (fields.length > 0) {
-      updates.push({ family: 'customers', method: 'PATCH', path: `${path}/${encodeURIComponent(match!.id)}`, body: pick(after, fields) });
+      updates.push(customerWrites.updateContact(customerId, match!.id, pick(after, fields)));
     }
   }
-  const deletes: PlannedRequest[] = unmatched.map((l) => ({ family: 'customers', method: 'DELETE', path: `${path}/${encodeURIComponent(l.id)}` }));
+  const deletes: PlannedRequest[] = unmatched.map((l) => customerWrites.removeContact(customerId, l.id));
   return {
     before: sortContacts(live.map(normalizeContact)),
     after: sortContacts(desired.map(normalizeContact)),

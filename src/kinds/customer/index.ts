@@ -20,6 +20,8 @@ import * as validation from './checks.js';
 import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
 import { CUSTOMER_MARKER_KEY } from '../ownership.js';
 import type { CustomerManifest } from './manifest.js';
+import { normalizeContact } from './normalize.js';
+import { canonicalJson } from '../../core/canonical.js';
 import { planCustomers } from './plan.js';
 
 declare module '../../core/kind.js' {
@@ -93,4 +95,8 @@ export const customerKind: KindDefinition<'Customer'> = {
   plan: planCustomers,
   createdLookup: (reference) => ({ kind: 'customer', field: 'externalReference', value: reference }),
   findByIdentity: async (client, reference) => (await customersApi(client).findByExternalReference(reference))?.id,
+  findByContent: async (client, path, match, excluded) => {
+    const wanted = canonicalJson(match);
+    return (await customersApi(client).listContactsAt(path)).find((c) => !excluded.has(c.id) && canonicalJson(normalizeContact(c)) === wanted)?.id;
+  },
 };

@@ -12,7 +12,7 @@ import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner
 import type { Refs } from '../refs.js';
 import { desiredOfKind, type DesiredObject } from '../../core/state.js';
 import type { FieldValue } from '../../trackunit/endpoints/custom-fields.js';
-import { CUSTOMERS_PATH, type Customer } from '../../trackunit/endpoints/customers.js';
+import { customerWrites, type Customer } from '../../trackunit/endpoints/customers.js';
 import { compareCustomFieldValues, definitionDependencies, fieldTypesOf, mentionedFields, type FieldTypeInfo } from '../custom-field-values.js';
 import { changedFields, makeChange, pick, withoutNulls, type JsonObject } from '../plan-helpers.js';
 import { planContacts } from './contacts.js';
@@ -32,7 +32,6 @@ interface Context {
   problems: PlanProblem[];
 }
 
-const customerPath = (id: string) => `${CUSTOMERS_PATH}/${encodeURIComponent(id)}`;
 
 /** The marker a live customer carries: read for prune candidates, else from its custom field values. */
 function liveMarker(ctx: Context, customer: Customer): string | null | undefined {
@@ -86,7 +85,7 @@ function compareCustomer(ctx: Context, doc: Doc, customer: Customer | undefined)
 function planCreate(ctx: Context, doc: Doc): Change {
   const after = normalizeDesiredCustomer(doc.manifest);
   const { extend, tail, dependsOn } = compareCustomer(ctx, doc, undefined);
-  const requests: PlannedRequest[] = [{ family: 'customers', method: 'POST', path: CUSTOMERS_PATH, body: withoutNulls(after) }, ...tail];
+  const requests: PlannedRequest[] = [customerWrites.create(withoutNulls(after)), ...tail];
   return makeChange({ op: 'create', kind: KIND, id: doc.identity, after: extend(after, 'after'), requests, reason: doc.location, dependsOn });
 }
 
@@ -95,7 +94,7 @@ function planUpdate(ctx: Context, doc: Doc, customer: Customer): Change | undefi
   const after = normalizeDesiredCustomer(doc.manifest, customer);
   const { extend, tail, dependsOn } = compareCustomer(ctx, doc, customer);
   const fields = changedFields(before, after);
-  const head: PlannedRequest[] = fields.length > 0 ? [{ family: 'customers', method: 'PATCH', path: customerPath(customer.id), body: pick(after, fields) }] : [];
+  const head: PlannedRequest[] = fields.length > 0 ? [customerWrites.update(customer.id, pick(after, fields))] : [];
   if (head.length + tail.length === 0) return undefined;
   const live = ctx.input.live;
   const raw = {
@@ -125,7 +124,7 @@ function planDelete(customer: Customer, ref: string): Change {
     id: ref,
     liveId: customer.id,
     before: normalizeLiveCustomer(customer),
-    requests: [{ family: 'customers', method: 'DELETE', path: customerPath(customer.id) }],
+    requests: [customerWrites.remove(customer.id)],
     fingerprint: fingerprint({ customer }),
     notes: [DELETE_NOTE],
   });

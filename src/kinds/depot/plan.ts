@@ -11,7 +11,7 @@ import type { Change, IdRef, PlannedRequest } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
 import type { Refs } from '../refs.js';
 import { desiredOfKind, type DesiredObject } from '../../core/state.js';
-import { SITES_PATH, type Site } from '../../trackunit/endpoints/sites.js';
+import { siteWrites, type Site } from '../../trackunit/endpoints/sites.js';
 import { compareCustomFieldValues, definitionDependencies, fieldTypesOf, mentionedFields, type FieldTypeInfo } from '../custom-field-values.js';
 import { changedFields, makeChange, pick, withoutNulls, type JsonObject } from '../plan-helpers.js';
 import type { DepotManifest } from './manifest.js';
@@ -27,7 +27,6 @@ interface Context {
   fieldTypes: Map<string, FieldTypeInfo>;
 }
 
-const sitePath = (id: string) => `${SITES_PATH}/${encodeURIComponent(id)}`;
 
 /** Site fields plus, when the manifest sets any, its custom field values under `customFields`. */
 function compareDepot(ctx: Context, doc: Doc, site: Site | undefined) {
@@ -53,7 +52,7 @@ function withValues(site: JsonObject, values: Record<string, unknown> | undefine
 
 function planCreate(ctx: Context, doc: Doc): Change {
   const { after, values, dependsOn } = compareDepot(ctx, doc, undefined);
-  const requests: PlannedRequest[] = [{ family: 'sites', method: 'POST', path: SITES_PATH, body: withoutNulls(after) }];
+  const requests: PlannedRequest[] = [siteWrites.create(withoutNulls(after))];
   if (values?.request) requests.push(values.request);
   return makeChange({ op: 'create', kind: KIND, id: doc.identity, after: withValues(after, values?.after), requests, reason: doc.location, dependsOn });
 }
@@ -62,7 +61,7 @@ function planUpdate(ctx: Context, doc: Doc, site: Site): Change | undefined {
   const { before, after, values, dependsOn } = compareDepot(ctx, doc, site);
   const fields = changedFields(before ?? {}, after);
   const requests: PlannedRequest[] = [];
-  if (fields.length > 0) requests.push({ family: 'sites', method: 'PATCH', path: sitePath(site.id), body: pick(after, fields) });
+  if (fields.length > 0) requests.push(siteWrites.update(site.id, pick(after, fields)));
   if (values?.request) requests.push(values.request);
   if (requests.length === 0) return undefined;
   return makeChange({
@@ -86,7 +85,7 @@ function planDelete(site: Site, key: string): Change {
     id: key,
     liveId: site.id,
     before: normalizeLiveDepot(site, true),
-    requests: [{ family: 'sites', method: 'DELETE', path: sitePath(site.id) }],
+    requests: [siteWrites.remove(site.id)],
     fingerprint: fingerprint({ site }),
     notes: [DELETE_NOTE],
   });

@@ -17,6 +17,8 @@
  * synchronization; no Trackunit text shows them on an asset, so the types and `assetSchema` let them be
  * absent or null and nothing may depend on them against the real API.
  */
+import type { Json } from '../../core/canonical.js';
+import type { PlannedRequest } from '../../core/plan.js';
 import type { TrackunitClient } from '../client.js';
 import { findExact, listAll } from '../paginate.js';
 import { s, type Schema } from '../shapes.js';
@@ -140,6 +142,12 @@ function listAssets(client: TrackunitClient, filter: AssetFilter): Promise<Asset
  * (assumed) filter, the page holds other assets; then every asset is read and matched here, rather than
  * answering a false "not found".
  */
+/** The Assets API's writes, as data: apply sends them (src/apply/execute-change.ts). */
+export const assetWrites = {
+  /** Partial update; 403 for an asset shared in from another account [assumed]. */
+  update: (id: string, patch: Json): PlannedRequest => ({ family: 'assets', method: 'PATCH', path: assetPath(id), body: patch, idempotent: true }),
+};
+
 export function assetsApi(client: TrackunitClient) {
   return {
     /** Every visible asset (owned and shared in; all pages), optionally filtered. */

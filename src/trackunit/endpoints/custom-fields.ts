@@ -9,6 +9,8 @@
  * body and upsert semantics, the CUSTOMER / RENTAL_CONTRACT entity spellings, owner names. The schemas
  * below state what the client relies on and `tug doctor` checks them.
  */
+import type { Json } from '../../core/canonical.js';
+import type { IdRef, PlannedRequest } from '../../core/plan.js';
 import type { TrackunitClient } from '../client.js';
 import { listAll } from '../paginate.js';
 import { s, type Schema } from '../shapes.js';
@@ -212,6 +214,25 @@ export const valueSchema: Schema = s.object(
 export const entityFieldSchema: Schema = s.object({ definition: definitionSchema, value: s.nullable(valueSchema) });
 
 const byId = (base: string, id: string) => `${base}/${encodeURIComponent(id)}`;
+
+/** The Custom Fields API's writes, as data: apply sends them (src/apply/execute-change.ts). */
+export const customFieldWrites = {
+  /** Needs IrisX. Not idempotent: apply finds what an ambiguous create made by its key. */
+  createDefinition: (body: Json): PlannedRequest => ({ family: 'custom-fields', method: 'POST', path: DEFINITIONS_PATH, body, idempotent: false }),
+  /** Partial update; removing dropdown options needs `valueReplacements` for each removed option. */
+  updateDefinition: (id: string, patch: Json): PlannedRequest => ({ family: 'custom-fields', method: 'PATCH', path: byId(DEFINITIONS_PATH, id), body: patch, idempotent: true }),
+  /**
+   * Upsert several fields of one entity in one call (null clears a field): writing the same values twice
+   * leaves the same state, so it is idempotent. `entityId` may be an IdRef to an object the apply creates.
+   */
+  setValues: (entityType: EntityType, entityId: string | IdRef, values: Json[]): PlannedRequest => ({
+    family: 'custom-fields',
+    method: 'POST',
+    path: SET_VALUES_PATH,
+    body: { entityId: entityId as Json, entityType, values },
+    idempotent: true,
+  }),
+};
 
 export function customFieldsApi(client: TrackunitClient) {
   const family = 'custom-fields' as const;

@@ -7,6 +7,8 @@
  * assignment body `{assetIds?, unassignAssetIds?}` with add/remove semantics (README open question #9).
  * `customerSchema` states what the client relies on and `tug doctor` checks it.
  */
+import type { Json } from '../../core/canonical.js';
+import type { CreateLookup, PlannedRequest } from '../../core/plan.js';
 import type { TrackunitClient } from '../client.js';
 import { findExact, listAll, type Page } from '../paginate.js';
 import { s, type Schema } from '../shapes.js';
@@ -101,12 +103,43 @@ export const customerContactSchema: Schema = s.object(
 
 export const customerAssetSchema: Schema = s.object({ assetId: s.uuid, customerId: s.uuid }, ['assetId']);
 
-const customerPath = (id: string) => `${CUSTOMERS_PATH}/${encodeURIComponent(id)}`;
+/** `{id}` stays as it is: the placeholder for a customer created by the same change (filled at apply). */
+const customerPath = (id: string) => `${CUSTOMERS_PATH}/${id === '{id}' ? id : encodeURIComponent(id)}`;
 const contactsPath = (customerId: string) => `${customerPath(customerId)}/contacts`;
 const contactPath = (customerId: string, contactId: string) => `${contactsPath(customerId)}/${encodeURIComponent(contactId)}`;
 const assignmentsPath = (customerId: string) => `${customerPath(customerId)}/assets`;
 
+/** The Customer API's writes, as data: apply sends them (src/apply/execute-change.ts). */
+export const customerWrites = {
+  /** Not idempotent: apply finds what an ambiguous create made by its externalReference. */
+  create: (body: Json): PlannedRequest => ({ family: 'customers', method: 'POST', path: CUSTOMERS_PATH, body, idempotent: false }),
+  update: (id: string, patch: Json): PlannedRequest => ({ family: 'customers', method: 'PATCH', path: customerPath(id), body: patch, idempotent: true }),
+  remove: (id: string): PlannedRequest => ({ family: 'customers', method: 'DELETE', path: customerPath(id), idempotent: true }),
+  /**
+   * Not idempotent, and a contact has no identity: `lookup` says how apply recognises what an ambiguous
+   * create made (every field it sets, among contacts that did not exist when the plan was made).
+   * `customerId` may be `{id}`: the customer the same change creates.
+   */
+  createContact: (customerId: string, body: Json, lookup: CreateLookup): PlannedRequest => ({
+    family: 'customers',
+    method: 'POST',
+    path: contactsPath(customerId),
+    body,
+    idempotent: false,
+    lookup,
+  }),
+  updateContact: (customerId: string, contactId: string, patch: Json): PlannedRequest => ({
+    family: 'customers',
+    method: 'PATCH',
+    path: contactPath(customerId, contactId),
+    body: patch,
+    idempotent: true,
+  }),
+  removeContact: (customerId: string, contactId: string): PlannedRequest => ({ family: 'customers', method: 'DELETE', path: contactPath(customerId, contactId), idempotent: true }),
+};
+
 export function customersApi(client: TrackunitClient) {
+  const listContactsAt = (path: string) => listAll<CustomerContact>(client, { family: 'customers', path });
   const listAssignedAssets = (customerId: string) =>
     listAll<CustomerAsset>(client, { family: 'customers', path: assignmentsPath(customerId) });
   return {
@@ -139,7 +172,9 @@ export function customersApi(client: TrackunitClient) {
     findByExternalReference: async (ref: string): Promise<Customer | undefined> =>
       (await findExact<Customer>(client, { family: 'customers', path: CUSTOMERS_PATH }, 'externalReference', ref))[0],
 
-    listContacts: (customerId: string) => listAll<CustomerContact>(client, { family: 'customers', path: contactsPath(customerId) }),
+    listContacts: (customerId: string) => listContactsAt(contactsPath(customerId)),
+    /** The contacts of the collection a contact create was posted to (its resolved path). */
+    listContactsAt,
     getContact: async (customerId: string, contactId: string) =>
       (await client.request<CustomerContact>({ family: 'customers', method: 'GET', path: contactPath(customerId, contactId) })).body,
     /** Not idempotent, and a contact has no external reference: an ambiguous failure carries no lookup. */

@@ -18,6 +18,8 @@
  * `findContractByExternalReference`) and `tug doctor` says so (`rentalProbe.unverified`). The schemas
  * state what the client relies on and `tug doctor` checks them.
  */
+import type { Json } from '../../core/canonical.js';
+import type { PlannedRequest } from '../../core/plan.js';
 import type { TrackunitClient } from '../client.js';
 import { listAll } from '../paginate.js';
 import { s, type Schema } from '../shapes.js';
@@ -198,6 +200,23 @@ export const contractItemSchema: Schema = s.object(
 
 /** [assumed] `{matched, assetId}`; only the status code is documented, so it decides `matched` on a 202. */
 export const syncResponseSchema: Schema = s.object({ matched: s.boolean, assetId: s.uuid }, ['matched']);
+
+/** The Rental API's writes, as data: apply sends them (src/apply/execute-change.ts). */
+export const rentalWrites = {
+  /**
+   * One asset's rental state (status, owning depot, contract items with their contracts and customers).
+   * Idempotent: the same payload twice leaves the same state. `X-Validate-Asset-Exists` makes an unknown
+   * asset a 400 instead of a 202 parked for later matching.
+   */
+  synchronize: (body: Json): PlannedRequest => ({
+    family: 'rental',
+    method: 'POST',
+    path: SYNCHRONIZATION_PATH,
+    body,
+    headers: { 'X-Validate-Asset-Exists': 'true' },
+    idempotent: true,
+  }),
+};
 
 export function rentalApi(client: TrackunitClient) {
   const family = 'rental' as const;

@@ -3,6 +3,8 @@
  * request/response shapes live. [assumed]: the /api/site/v1 prefix and every body shape (the OpenAPI
  * file could not be read); `siteSchema` states what the client relies on and `tug doctor` checks it.
  */
+import type { Json } from '../../core/canonical.js';
+import type { PlannedRequest } from '../../core/plan.js';
 import type { TrackunitClient } from '../client.js';
 import { listAll } from '../paginate.js';
 import { s, type Schema } from '../shapes.js';
@@ -68,6 +70,16 @@ export interface SiteFilter {
   type?: SiteType[];
   externalReference?: string;
 }
+
+const sitePath = (id: string) => `${SITES_PATH}/${encodeURIComponent(id)}`;
+
+/** The Sites API's writes, as data: apply sends them (src/apply/execute-change.ts). */
+export const siteWrites = {
+  /** Not idempotent: apply finds what an ambiguous create made by its externalReference. */
+  create: (body: Json): PlannedRequest => ({ family: 'sites', method: 'POST', path: SITES_PATH, body, idempotent: false }),
+  update: (id: string, patch: Json): PlannedRequest => ({ family: 'sites', method: 'PATCH', path: sitePath(id), body: patch, idempotent: true }),
+  remove: (id: string): PlannedRequest => ({ family: 'sites', method: 'DELETE', path: sitePath(id), idempotent: true }),
+};
 
 export function sitesApi(client: TrackunitClient) {
   return {
