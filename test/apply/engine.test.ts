@@ -8,6 +8,7 @@ import { acquireLock, openJournal } from '../../src/state/index.js';
 import { sitesApi } from '../../src/trackunit/endpoints/index.js';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
 import { fixture, type Fixture } from './helpers.js';
+import { apiWrites } from '../support/api-writes.js';
 
 let f: Fixture | undefined;
 afterEach(async () => {
@@ -85,7 +86,7 @@ describe('apply engine', () => {
     const depot = plan.changes.find((c) => c.key === 'create:Depot/aarhus')!;
     const journal = openJournal(f.stateDir, plan);
     journal.intent(depot.key, 0, { method: 'POST', path: depot.requests[0]!.path });
-    await sitesApi(f.client).create(depot.requests[0]!.body as never); // the server commits; the process "dies"
+    await apiWrites(f.client).sites.create(depot.requests[0]!.body as never); // the server commits; the process "dies"
     journal.close();
     await expect(applyPlan({ client: f.client, plan, config: f.config, manifests: f.manifests, stateDir: f.stateDir })).rejects.toMatchObject({ code: 'journal_unfinished' });
     const report = await applyPlan({ client: f.client, plan, config: f.config, manifests: f.manifests, stateDir: f.stateDir, resume: true });

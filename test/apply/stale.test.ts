@@ -12,6 +12,7 @@ import type { Plan } from '../../src/core/plan.js';
 import { renderPlanJson } from '../../src/render/plan-json.js';
 import { customersApi, sitesApi } from '../../src/trackunit/endpoints/index.js';
 import { project, type Project } from './project.js';
+import { apiWrites } from '../support/api-writes.js';
 
 let p: Project | undefined;
 afterEach(async () => {
@@ -51,7 +52,7 @@ describe('apply refuses a plan the account moved under (exit 4, nothing written)
     const project = await converged();
     project.edit('manifests/customers.yaml', 'email: udlejning@jensen-soen.dk', 'email: booking@jensen-soen.dk');
     const file = await planOut(project);
-    await customersApi(project.hand).update((await customerOf(project, 'CUST-1002')).id, { name: 'Jensen & Søn (renamed in Manager)' });
+    await apiWrites(project.hand).customers.update((await customerOf(project, 'CUST-1002')).id, { name: 'Jensen & Søn (renamed in Manager)' });
     const stderr = await applyRefused(project, file, 4);
     expect(stderr).toContain('[stale_plan]');
     expect(stderr).toContain('Customer/CUST-1002 (update): changed in Trackunit since the plan: /name');
@@ -61,7 +62,7 @@ describe('apply refuses a plan the account moved under (exit 4, nothing written)
     const project = await converged();
     project.edit('manifests/depots.yaml', 'name: Nordic Rental Odense', 'name: Nordic Rental Odense M');
     const file = await planOut(project);
-    await sitesApi(project.hand).remove((await siteOf(project, 'odense')).id);
+    await apiWrites(project.hand).sites.remove((await siteOf(project, 'odense')).id);
     const stderr = await applyRefused(project, file, 4);
     expect(stderr).toContain('Depot/odense (update): deleted in Trackunit since the plan (reviewed: update; a fresh plan would create it)');
   });
@@ -70,7 +71,7 @@ describe('apply refuses a plan the account moved under (exit 4, nothing written)
     const project = await converged();
     project.append('manifests/customers.yaml', '---\nkind: Customer\nexternalReference: CUST-2001\nname: Vestjysk Byg ApS\ntype: CONTRACTOR\nemail: info@vestjysk-byg.dk\n');
     const file = await planOut(project);
-    await customersApi(project.hand).create({ externalReference: 'CUST-2001', name: 'Someone else', type: 'OTHER', email: 'x@example.com' });
+    await apiWrites(project.hand).customers.create({ externalReference: 'CUST-2001', name: 'Someone else', type: 'OTHER', email: 'x@example.com' });
     const stderr = await applyRefused(project, file, 4);
     expect(stderr).toMatch(/Customer\/CUST-2001 \(create\): created in Trackunit since the plan \(reviewed: create; a fresh plan would update it: \/email, \/name, \/type\)/);
   });
@@ -79,7 +80,7 @@ describe('apply refuses a plan the account moved under (exit 4, nothing written)
     const project = await converged();
     project.edit('manifests/assets.yaml', 'owningDepot: aarhus', 'owningDepot: odense');
     const file = await planOut(project);
-    await sitesApi(project.hand).remove((await siteOf(project, 'odense')).id);
+    await apiWrites(project.hand).sites.remove((await siteOf(project, 'odense')).id);
     const stderr = await applyRefused(project, file, 4);
     expect(stderr).toMatch(/Asset\/\S+ \(sync\): what it depends on moved since the plan: the requests differ from the reviewed ones: requests\/0\/body\/owningDepot\/siteId/);
     expect(stderr).toContain('Depot/odense (create): not in the reviewed plan: a fresh plan would create it');
@@ -89,7 +90,7 @@ describe('apply refuses a plan the account moved under (exit 4, nothing written)
     const project = await converged();
     project.edit('manifests/customers.yaml', 'email: udlejning@jensen-soen.dk', 'email: booking@jensen-soen.dk');
     const file = await planOut(project);
-    await customersApi(project.hand).update((await customerOf(project, 'CUST-1003')).id, { phoneNumber: '+4599999999' });
+    await apiWrites(project.hand).customers.update((await customerOf(project, 'CUST-1003')).id, { phoneNumber: '+4599999999' });
     const stderr = await applyRefused(project, file, 4);
     expect(stderr).toContain('Customer/CUST-1003 (update): not in the reviewed plan: a fresh plan would update it: /phoneNumber');
   });
@@ -131,7 +132,7 @@ describe('what apply still does', () => {
     project.append('manifests/customers.yaml', '---\nkind: Customer\nexternalReference: CUST-2002\nname: Thy Entreprenør A/S\ntype: CONTRACTOR\n');
     project.edit('manifests/customers.yaml', 'email: udlejning@jensen-soen.dk', 'email: booking@jensen-soen.dk');
     const file = await planOut(project);
-    await customersApi(project.hand).create({ externalReference: 'CUST-2002', name: 'Thy Entreprenør A/S', type: 'CONTRACTOR' });
+    await apiWrites(project.hand).customers.create({ externalReference: 'CUST-2002', name: 'Thy Entreprenør A/S', type: 'CONTRACTOR' });
     project.clearLog();
     const result = await project.tug(['apply', file]);
     expect(result.code, result.stderr).toBe(0);

@@ -20,6 +20,7 @@ import { rentalApi } from '../../src/trackunit/endpoints/rental.js';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from '../trackunit/helpers.js';
+import { apiWrites } from '../support/api-writes.js';
 
 let sandbox: SandboxHandle;
 let dir: string;
@@ -114,7 +115,7 @@ describe('prune against a live contract', () => {
       expect(reviewed.plan.problems).toEqual([]);
       // Meanwhile the ERP books a contract out of odense.
       const odense = [...sandbox.store.sites.values()].find((x) => x.externalReference === 'tug:depot/odense')!;
-      await rentalApi(reviewed.client).synchronize({
+      await apiWrites(reviewed.client).rental.synchronize({
         identifierType: 'SERIAL_NUMBER',
         identifier: ownedSerial(),
         contractItems: [{ externalReference: 'K-7101-1', onRentDate: '2026-11-27T07:00:00Z', contract: { externalReference: 'K-7101', contractStatus: 'RESERVED', hiringDepot: { siteId: odense.id }, customer: { externalReference: 'CUST-7101', name: 'Odense Kran ApS' } } }],

@@ -19,6 +19,7 @@ import { rentalApi } from '../../src/trackunit/endpoints/rental.js';
 import { sitesApi } from '../../src/trackunit/endpoints/sites.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from '../trackunit/helpers.js';
+import { apiWrites } from '../support/api-writes.js';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
 
@@ -112,15 +113,15 @@ describe('readLiveState: per-object reads only for managed objects', () => {
     sandbox = await start();
     const setup = sandboxClient(sandbox);
     const address = { streetAddress: 'Hasselager Centervej 31', zipCode: '8260', city: 'Viby J', country: 'DK' };
-    const aarhus = await sitesApi(setup).create({ name: 'Nordic Rental Aarhus', type: 'DEPOT', address, externalReference: depotExternalReference('aarhus') });
-    await sitesApi(setup).create({ name: 'Hand-made depot', type: 'DEPOT', address, externalReference: 'ERP-DEPOT-9' });
-    const cust1001 = await customersApi(setup).create({ name: 'Hansen Byg ApS', externalReference: 'CUST-1001' });
-    await customersApi(setup).createContact(cust1001.id, { name: 'Mette Hansen' });
+    const aarhus = await apiWrites(setup).sites.create({ name: 'Nordic Rental Aarhus', type: 'DEPOT', address, externalReference: depotExternalReference('aarhus') });
+    await apiWrites(setup).sites.create({ name: 'Hand-made depot', type: 'DEPOT', address, externalReference: 'ERP-DEPOT-9' });
+    const cust1001 = await apiWrites(setup).customers.create({ name: 'Hansen Byg ApS', externalReference: 'CUST-1001' });
+    await apiWrites(setup).customers.createContact(cust1001.id, { name: 'Mette Hansen' });
     // CUST-1011's manifest has neither contacts nor customFields.
-    const cust1011 = await customersApi(setup).create({ name: 'Køge Bugt Montage ApS', externalReference: 'CUST-1011' });
-    const old = await customersApi(setup).create({ name: 'Former customer', externalReference: 'OLD-1' });
+    const cust1011 = await apiWrites(setup).customers.create({ name: 'Køge Bugt Montage ApS', externalReference: 'CUST-1011' });
+    const old = await apiWrites(setup).customers.create({ name: 'Former customer', externalReference: 'OLD-1' });
     const sync = (serial: string, item: string, contract: string, customer: string) =>
-      rentalApi(setup).synchronize({
+      apiWrites(setup).rental.synchronize({
         identifierType: 'SERIAL_NUMBER',
         identifier: serial,
         contractItems: [{ externalReference: item, onRentDate: '2026-03-09T00:00:00.000Z', contract: { externalReference: contract, contractStatus: 'COMPLETED', customer: { externalReference: customer } } }],
@@ -163,8 +164,8 @@ describe('readLiveState: per-object reads only for managed objects', () => {
 
   it('with Customer pruned and the marker definition present: reads the marker of every customer with an externalReference', async () => {
     const setup = sandboxClient(sandbox);
-    await customFieldsApi(setup).createDefinition({ ...CUSTOMER_MARKER_DEFINITION });
-    await customFieldsApi(setup).setValues(ids.old, 'CUSTOMER', [{ definitionKey: 'tugManaged', value: { stringValue: customerMarker('OLD-1') } }]);
+    await apiWrites(setup).customFields.createDefinition({ ...CUSTOMER_MARKER_DEFINITION });
+    await apiWrites(setup).customFields.setValues(ids.old, 'CUSTOMER', [{ definitionKey: 'tugManaged', value: { stringValue: customerMarker('OLD-1') } }]);
     await setup.close();
 
     const { live } = await read(['Customer', 'Contract']);

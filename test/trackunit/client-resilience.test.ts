@@ -7,6 +7,7 @@ import { ApiError, OutcomeUnknownError } from '../../src/trackunit/errors.js';
 import { sitesApi } from '../../src/trackunit/endpoints/sites.js';
 import { start } from '../sandbox/helpers.js';
 import { InstantClock, sandboxClient } from './helpers.js';
+import { apiWrites } from '../support/api-writes.js';
 
 const SITES = '/api/site/v1/sites';
 const list = { family: 'sites' as const, method: 'GET' as const, path: SITES };
@@ -68,7 +69,7 @@ describe('retries', () => {
   it('a 400 is not retried; its violations reach the caller', async () => {
     sandbox = await start({ seed: 'empty' });
     const client = sandboxClient(sandbox);
-    const error = (await sitesApi(client).create({ name: '', type: 'DEPOT' }).catch((e: unknown) => e)) as ApiError;
+    const error = (await apiWrites(client).sites.create({ name: '', type: 'DEPOT' }).catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
     expect([error.status, error.apiCode, error.attempts]).toEqual([400, 'constraint_violation', 1]);
     expect(error.violations.map((v) => v.field).sort()).toEqual(['address', 'name']);
@@ -89,7 +90,7 @@ describe('creates after an ambiguous failure', () => {
   it('commit-then-drop on a create → OutcomeUnknownError with the lookup, exactly one object created', async () => {
     sandbox = await start({ seed: 'empty', faults: 'sites.create:commit-drop=1' });
     const client = sandboxClient(sandbox);
-    const error = (await sitesApi(client).create(depot('D-1')).catch((e: unknown) => e)) as OutcomeUnknownError;
+    const error = (await apiWrites(client).sites.create(depot('D-1')).catch((e: unknown) => e)) as OutcomeUnknownError;
     expect(error).toBeInstanceOf(OutcomeUnknownError);
     expect(error.code).toBe('outcome_unknown');
     expect(error.lookup).toEqual({ kind: 'site', field: 'externalReference', value: 'D-1' });
@@ -104,7 +105,7 @@ describe('creates after an ambiguous failure', () => {
   it('a create refused with 503 or 429 (nothing written) is retried safely', async () => {
     sandbox = await start({ seed: 'empty', faults: 'sites.create:503=0.5,429=0.3', faultSeed: 11 });
     const client = sandboxClient(sandbox, { retry: { maxAttempts: 12, baseDelayMs: 1, maxDelayMs: 5 } }, { clock: new InstantClock() });
-    for (let i = 0; i < 10; i += 1) await sitesApi(client).create(depot(`R-${i}`));
+    for (let i = 0; i < 10; i += 1) await apiWrites(client).sites.create(depot(`R-${i}`));
     expect(sandbox.store.sites.size).toBe(10);
     expect(client.metricsSnapshot().families.sites!.retries).toBeGreaterThan(0);
     await client.close();

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { assetSchema, assetsApi, assetsProbe, fromWire, type Asset } from '../../src/trackunit/endpoints/assets.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from './helpers.js';
+import { apiWrites } from '../support/api-writes.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(
@@ -45,6 +46,7 @@ describe('assetsApi against the sandbox', () => {
   let sandbox: SandboxHandle;
   let client: TrackunitClient;
   let api: ReturnType<typeof assetsApi>;
+  let writes: ReturnType<typeof apiWrites>['assets'];
   const listRequests = () => sandbox.requestLog.count((e) => e.route === 'assets.list');
   const stored = () => [...sandbox.store.assets.values()];
   const owned = () => stored().filter((a) => a.owned);
@@ -54,6 +56,7 @@ describe('assetsApi against the sandbox', () => {
     sandbox = await start();
     client = sandboxClient(sandbox);
     api = assetsApi(client);
+    writes = apiWrites(client).assets;
   });
   afterAll(async () => {
     await client.close();
@@ -133,17 +136,17 @@ describe('assetsApi against the sandbox', () => {
     const target = owned()[3]!;
     const before = await api.get(target.id);
     expect(before.id).toBe(target.id);
-    const updated = await api.update(target.id, { externalReference: 'ERP-ASSET-0042', productionYear: 2020, brand: 'Volvo' });
+    const updated = await writes.update(target.id, { externalReference: 'ERP-ASSET-0042', productionYear: 2020, brand: 'Volvo' });
     expect(updated).toMatchObject({ id: target.id, externalReference: 'ERP-ASSET-0042', productionYear: 2020, brand: 'Volvo', name: before.name });
     expect(await api.get(target.id)).toEqual(updated);
     expect(sandbox.store.assets.get(target.id)?.externalReference).toBe('ERP-ASSET-0042');
 
-    const cleared = await api.update(target.id, { productionYear: null, brand: null });
+    const cleared = await writes.update(target.id, { productionYear: null, brand: null });
     expect(cleared).toMatchObject({ productionYear: null, brand: null, externalReference: 'ERP-ASSET-0042' });
   });
 
   it('404 for an unknown asset', async () => {
-    for (const call of [() => api.get(MISSING), () => api.update(MISSING, { name: 'x' })]) {
+    for (const call of [() => api.get(MISSING), () => writes.update(MISSING, { name: 'x' })]) {
       const error = await rejection(call());
       expect([error.status, error.apiCode]).toEqual([404, 'asset_not_found']);
     }
@@ -151,21 +154,21 @@ describe('assetsApi against the sandbox', () => {
 
   it('surfaces constraint violations on the ApiError', async () => {
     const target = owned()[4]!;
-    const error = await rejection(api.update(target.id, { productionYear: 1800, name: '' }));
+    const error = await rejection(writes.update(target.id, { productionYear: 1800, name: '' }));
     expect(error.status).toBe(400);
     expect(error.apiCode).toBe('constraint_violation');
     expect(error.violations.map((v) => v.field).sort()).toEqual(['name', 'productionYear']);
     expect(sandbox.store.assets.get(target.id)?.name).toBe(target.name);
 
-    await api.update(owned()[5]!.id, { externalReference: 'ERP-DUP' });
-    const duplicate = await rejection(api.update(target.id, { externalReference: 'ERP-DUP' }));
+    await writes.update(owned()[5]!.id, { externalReference: 'ERP-DUP' });
+    const duplicate = await rejection(writes.update(target.id, { externalReference: 'ERP-DUP' }));
     expect(duplicate.apiCode).toBe('external_reference_already_exists');
     expect(duplicate.violations.map((v) => v.field)).toEqual(['externalReference']);
   });
 
   it('finds by external reference with one GET, hit and miss', async () => {
     const target = owned()[7]!;
-    await api.update(target.id, { externalReference: 'ERP-FIND-7' });
+    await writes.update(target.id, { externalReference: 'ERP-FIND-7' });
     sandbox.requestLog.clear();
     expect(await api.findByExternalReference('ERP-FIND-7')).toMatchObject({ id: target.id, externalReference: 'ERP-FIND-7' });
     expect(await api.findByExternalReference('ERP-FIND')).toBeUndefined();
@@ -205,7 +208,7 @@ describe('assetsApi against the sandbox', () => {
   it('refuses to patch an asset shared in from another account (403)', async () => {
     const shared = stored().find((a) => !a.owned)!;
     expect((await api.get(shared.id)).ownerAccountId).not.toBe(sandbox.store.account.id);
-    const error = await rejection(api.update(shared.id, { externalReference: 'ERP-NOT-MINE' }));
+    const error = await rejection(writes.update(shared.id, { externalReference: 'ERP-NOT-MINE' }));
     expect(error.status).toBe(403);
     expect(error.attempts).toBe(1);
     expect(sandbox.store.assets.get(shared.id)?.externalReference).toBeNull();
@@ -245,10 +248,11 @@ describe('assetsApi on an account without IrisX', () => {
     const client = sandboxClient(sandbox);
     try {
       const api = assetsApi(client);
+      const writes = apiWrites(client).assets;
       const assets = await api.list();
       expect(assets).toHaveLength(32);
       const target = assets.find((a) => a.ownerAccountId === sandbox.store.account.id)!;
-      expect(await api.update(target.id, { externalReference: 'NO-IRISX' })).toMatchObject({ externalReference: 'NO-IRISX' });
+      expect(await writes.update(target.id, { externalReference: 'NO-IRISX' })).toMatchObject({ externalReference: 'NO-IRISX' });
       expect(shapeMismatches(assetsProbe.schema, await assetsProbe.read(client))).toEqual([]);
     } finally {
       await client.close();

@@ -13,6 +13,7 @@ import { ApiError } from '../../src/trackunit/errors.js';
 import { shapeMismatches } from '../../src/trackunit/shapes.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from './helpers.js';
+import { apiWrites } from '../support/api-writes.js';
 
 const fieldOf = (fields: EntityField[], key: string) => fields.find((f) => f.definition.key === key);
 
@@ -29,12 +30,14 @@ describe('customFieldsApi against the sandbox', () => {
   let sandbox: SandboxHandle;
   let client: TrackunitClient;
   let api: ReturnType<typeof customFieldsApi>;
+  let writes: ReturnType<typeof apiWrites>['customFields'];
   let assetId: string;
 
   beforeAll(async () => {
     sandbox = await start({ seed: 'demo' });
     client = sandboxClient(sandbox);
     api = customFieldsApi(client);
+    writes = apiWrites(client).customFields;
     assetId = [...sandbox.store.assets.values()].find((a) => a.owned)!.id;
   });
   afterAll(async () => {
@@ -43,7 +46,7 @@ describe('customFieldsApi against the sandbox', () => {
   });
 
   it('creates, finds, updates and removes a definition', async () => {
-    const created = await api.createDefinition({ key: 'costCentre', type: 'STRING', entityType: 'ASSET', title: 'Cost centre', maximumLength: 20 });
+    const created = await writes.createDefinition({ key: 'costCentre', type: 'STRING', entityType: 'ASSET', title: 'Cost centre', maximumLength: 20 });
     expect(created).toMatchObject({ key: 'costCentre', type: 'STRING', entityType: 'ASSET', owner: 'ACCOUNT', title: 'Cost centre', maximumLength: 20 });
     expect(shapeMismatches(definitionSchema, created)).toEqual([]);
 
@@ -51,11 +54,11 @@ describe('customFieldsApi against the sandbox', () => {
     const listed = await api.listDefinitions({ entityType: 'ASSET', key: ['costCentre'] });
     expect(listed.map((d) => d.id)).toEqual([created.id]);
 
-    const updated = await api.updateDefinition(created.id, { title: 'Cost center', uiEditable: false });
+    const updated = await writes.updateDefinition(created.id, { title: 'Cost center', uiEditable: false });
     expect(updated).toMatchObject({ id: created.id, title: 'Cost center', uiEditable: false, maximumLength: 20 });
     expect((await api.findDefinitionByKey('costCentre'))?.title).toBe('Cost center');
 
-    await api.removeDefinition(created.id);
+    await writes.removeDefinition(created.id);
     expect(await api.findDefinitionByKey('costCentre')).toBeUndefined();
     expect(sandbox.store.definitions.has(created.id)).toBe(false);
   });
@@ -69,36 +72,36 @@ describe('customFieldsApi against the sandbox', () => {
   });
 
   it('surfaces a duplicate key and a type change as ApiErrors with Trackunit’s code', async () => {
-    const def = await api.createDefinition({ key: 'fleetNo', type: 'NUMBER', entityType: 'ASSET', title: 'Fleet number', isInteger: true });
-    const duplicate = await apiError(api.createDefinition({ key: 'fleetNo', type: 'STRING', entityType: 'ASSET', title: 'Again' }));
+    const def = await writes.createDefinition({ key: 'fleetNo', type: 'NUMBER', entityType: 'ASSET', title: 'Fleet number', isInteger: true });
+    const duplicate = await apiError(writes.createDefinition({ key: 'fleetNo', type: 'STRING', entityType: 'ASSET', title: 'Again' }));
     expect(duplicate).toMatchObject({ status: 400, apiCode: 'definition_key_already_exists', attempts: 1, family: 'custom-fields' });
 
-    const typeChange = await apiError(api.updateDefinition(def.id, { type: 'STRING' }));
+    const typeChange = await apiError(writes.updateDefinition(def.id, { type: 'STRING' }));
     expect(typeChange).toMatchObject({ status: 400, apiCode: 'type_immutable', method: 'PATCH', path: `/api/custom-fields/v1/definitions/${def.id}` });
     expect((await api.findDefinitionByKey('fleetNo'))?.type).toBe('NUMBER');
 
-    const violation = await apiError(api.createDefinition({ key: 'noOptions', type: 'DROPDOWN', entityType: 'ASSET', title: 'No options' }));
+    const violation = await apiError(writes.createDefinition({ key: 'noOptions', type: 'DROPDOWN', entityType: 'ASSET', title: 'No options' }));
     expect(violation.apiCode).toBe('constraint_violation');
     expect(violation.violations.map((v) => v.field)).toContain('allValues');
 
     const standard = (await api.findDefinitionByKey('licensePlate'))!;
-    expect(await apiError(api.removeDefinition(standard.id))).toMatchObject({ status: 403 });
+    expect(await apiError(writes.removeDefinition(standard.id))).toMatchObject({ status: 403 });
   });
 
   it('removes a dropdown option with valueReplacements, moving stored values over', async () => {
-    const def = await api.createDefinition({
+    const def = await writes.createDefinition({
       key: 'serviceTier',
       type: 'DROPDOWN',
       entityType: 'ASSET',
       title: 'Service tier',
       allValues: ['Bronze', 'Silver', 'Gold'],
     });
-    await api.setValues(assetId, 'ASSET', [{ definitionKey: 'serviceTier', value: { stringValue: 'Silver' } }]);
+    await writes.setValues(assetId, 'ASSET', [{ definitionKey: 'serviceTier', value: { stringValue: 'Silver' } }]);
 
-    const missing = await apiError(api.updateDefinition(def.id, { allValues: ['Bronze', 'Gold'] }));
+    const missing = await apiError(writes.updateDefinition(def.id, { allValues: ['Bronze', 'Gold'] }));
     expect(missing).toMatchObject({ status: 400, apiCode: 'missing_value_replacement' });
 
-    const updated = await api.updateDefinition(def.id, { allValues: ['Bronze', 'Gold'], valueReplacements: { Silver: 'Gold' } });
+    const updated = await writes.updateDefinition(def.id, { allValues: ['Bronze', 'Gold'], valueReplacements: { Silver: 'Gold' } });
     expect(updated.allValues).toEqual(['Bronze', 'Gold']);
     expect(updated).not.toHaveProperty('valueReplacements');
 
@@ -107,13 +110,13 @@ describe('customFieldsApi against the sandbox', () => {
   });
 
   it('round-trips setValues and getValues on an asset, by key and by id, and clears with null', async () => {
-    const hours = await api.createDefinition({ key: 'serviceInterval', type: 'NUMBER', entityType: 'ASSET', title: 'Service interval', unitSi: 'h' });
-    await api.createDefinition({ key: 'gpsChecked', type: 'BOOLEAN', entityType: 'ASSET', title: 'GPS checked' });
-    await api.createDefinition({ key: 'insuredValue', type: 'MONETARY', entityType: 'ASSET', title: 'Insured value', currency: 'DKK' });
+    const hours = await writes.createDefinition({ key: 'serviceInterval', type: 'NUMBER', entityType: 'ASSET', title: 'Service interval', unitSi: 'h' });
+    await writes.createDefinition({ key: 'gpsChecked', type: 'BOOLEAN', entityType: 'ASSET', title: 'GPS checked' });
+    await writes.createDefinition({ key: 'insuredValue', type: 'MONETARY', entityType: 'ASSET', title: 'Insured value', currency: 'DKK' });
     const options = ['Bucket', 'Breaker', 'Auger'];
-    await api.createDefinition({ key: 'attachments', type: 'DROPDOWN', entityType: 'ASSET', title: 'Attachments', allValues: options, multiSelect: true });
+    await writes.createDefinition({ key: 'attachments', type: 'DROPDOWN', entityType: 'ASSET', title: 'Attachments', allValues: options, multiSelect: true });
 
-    const result = await api.setValues(assetId, 'ASSET', [
+    const result = await writes.setValues(assetId, 'ASSET', [
       { definitionId: hours.id, value: { numberValue: 500 } },
       { definitionKey: 'gpsChecked', value: { booleanValue: true } },
       { definitionKey: 'insuredValue', value: { monetaryValue: { amount: 250000, currency: 'DKK' } } },
@@ -145,24 +148,24 @@ describe('customFieldsApi against the sandbox', () => {
     expect((await api.getValues(assetId)).length).toBe(fields.length);
 
     const before = sandbox.store.summary();
-    const again = await api.setValues(assetId, 'ASSET', [{ definitionId: hours.id, value: { numberValue: 500 } }]);
+    const again = await writes.setValues(assetId, 'ASSET', [{ definitionId: hours.id, value: { numberValue: 500 } }]);
     expect(sandbox.store.summary()).toEqual(before);
     expect(again.values.find((v) => v.definitionId === hours.id)?.value).toEqual({ numberValue: 500 });
 
-    await api.setValues(assetId, 'ASSET', [{ definitionKey: 'gpsChecked', value: null }]);
+    await writes.setValues(assetId, 'ASSET', [{ definitionKey: 'gpsChecked', value: null }]);
     expect(fieldOf(await api.getValues(assetId, 'ASSET'), 'gpsChecked')?.value).toBeNull();
     expect(sandbox.store.summary().values).toBe(before.values! - 1);
 
-    const unknownKey = await apiError(api.setValues(assetId, 'ASSET', [{ definitionKey: 'nope', value: { stringValue: 'x' } }]));
+    const unknownKey = await apiError(writes.setValues(assetId, 'ASSET', [{ definitionKey: 'nope', value: { stringValue: 'x' } }]));
     expect(unknownKey).toMatchObject({ status: 400, apiCode: 'definition_not_found' });
   });
 
   it('JSON fields: a definition and values of any JSON kind round-trip and pass the shape checks', async () => {
-    const def = await api.createDefinition({ key: 'telemetryConfig', type: 'JSON', entityType: 'ASSET', title: 'Telemetry config' });
+    const def = await writes.createDefinition({ key: 'telemetryConfig', type: 'JSON', entityType: 'ASSET', title: 'Telemetry config' });
     expect(shapeMismatches(definitionSchema, def)).toEqual([]);
     expect((await api.listDefinitions({ key: 'telemetryConfig' }))[0]).toMatchObject({ id: def.id, type: 'JSON' });
     for (const jsonValue of [{ b: [1, { c: null }], a: 'x' }, [1, 'two'], 'text', 3.5, false]) {
-      await api.setValues(assetId, 'ASSET', [{ definitionKey: 'telemetryConfig', value: { jsonValue } }]);
+      await writes.setValues(assetId, 'ASSET', [{ definitionKey: 'telemetryConfig', value: { jsonValue } }]);
       const field = fieldOf(await api.getValues(assetId, 'ASSET'), 'telemetryConfig');
       expect(field?.value?.value).toEqual({ jsonValue });
       expect(shapeMismatches(entityFieldSchema, field)).toEqual([]);
@@ -170,22 +173,22 @@ describe('customFieldsApi against the sandbox', () => {
   });
 
   it('creates, updates and removes a single value', async () => {
-    const def = await api.createDefinition({ key: 'yardSlot', type: 'STRING', entityType: 'ASSET', title: 'Yard slot', pattern: '[A-Z]-\\d+' });
-    const created = await api.createValue({ definitionId: def.id, entityId: assetId, entityType: 'ASSET', value: { stringValue: 'B-12' } });
+    const def = await writes.createDefinition({ key: 'yardSlot', type: 'STRING', entityType: 'ASSET', title: 'Yard slot', pattern: '[A-Z]-\\d+' });
+    const created = await writes.createValue({ definitionId: def.id, entityId: assetId, entityType: 'ASSET', value: { stringValue: 'B-12' } });
     expect(created).toMatchObject({ definitionId: def.id, definitionKey: 'yardSlot', entityId: assetId, entityType: 'ASSET', value: { stringValue: 'B-12' } });
     expect(shapeMismatches(valueSchema, created)).toEqual([]);
 
-    const twice = await apiError(api.createValue({ definitionId: def.id, entityId: assetId, value: { stringValue: 'B-13' } }));
+    const twice = await apiError(writes.createValue({ definitionId: def.id, entityId: assetId, value: { stringValue: 'B-13' } }));
     expect(twice).toMatchObject({ status: 400, apiCode: 'value_already_exists' });
 
-    const updated = await api.updateValue(created.id, { stringValue: 'C-7' });
+    const updated = await writes.updateValue(created.id, { stringValue: 'C-7' });
     expect(updated).toMatchObject({ id: created.id, value: { stringValue: 'C-7' } });
-    const invalid = await apiError(api.updateValue(created.id, { stringValue: 'not a slot' }));
+    const invalid = await apiError(writes.updateValue(created.id, { stringValue: 'not a slot' }));
     expect(invalid).toMatchObject({ status: 400, apiCode: 'constraint_violation' });
 
-    await api.removeValue(created.id);
+    await writes.removeValue(created.id);
     expect(sandbox.store.values.has(created.id)).toBe(false);
-    expect(await apiError(api.removeValue(created.id))).toMatchObject({ status: 404, apiCode: 'value_not_found' });
+    expect(await apiError(writes.removeValue(created.id))).toMatchObject({ status: 404, apiCode: 'value_not_found' });
   });
 
   it('probe: the doctor read matches its schema', async () => {

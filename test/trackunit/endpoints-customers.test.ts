@@ -8,6 +8,7 @@ import { shapeMismatches } from '../../src/trackunit/shapes.js';
 import { customerAssetSchema, customerContactSchema, customerSchema, customersApi, customersProbe, type CustomerInput } from '../../src/trackunit/endpoints/customers.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from './helpers.js';
+import { apiWrites } from '../support/api-writes.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(
@@ -32,6 +33,7 @@ describe('customersApi against the sandbox', () => {
   let sandbox: SandboxHandle;
   let client: TrackunitClient;
   let api: ReturnType<typeof customersApi>;
+  let writes: ReturnType<typeof apiWrites>['customers'];
   const listRequests = () => sandbox.requestLog.count((e) => e.route === 'customers.list');
   const storeIds = () => [...sandbox.store.customers.values()].map((c) => c.id);
 
@@ -40,6 +42,7 @@ describe('customersApi against the sandbox', () => {
     sandbox = await start({ customers: 23 });
     client = sandboxClient(sandbox);
     api = customersApi(client);
+    writes = apiWrites(client).customers;
   });
   afterAll(async () => {
     await client.close();
@@ -83,30 +86,30 @@ describe('customersApi against the sandbox', () => {
   });
 
   it('creates, gets, updates and removes a customer', async () => {
-    const created = await api.create(acme);
+    const created = await writes.create(acme);
     expect(created).toMatchObject({ ...acme, id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(await api.get(created.id)).toEqual(created);
 
-    const updated = await api.update(created.id, { name: 'Acme Group A/S', website: null, type: 'DEALER' });
+    const updated = await writes.update(created.id, { name: 'Acme Group A/S', website: null, type: 'DEALER' });
     expect(updated).toMatchObject({ id: created.id, name: 'Acme Group A/S', website: null, type: 'DEALER', externalReference: 'CUST-1001' });
     expect(sandbox.store.customers.get(created.id)?.name).toBe('Acme Group A/S');
 
-    await api.remove(created.id);
+    await writes.remove(created.id);
     expect(sandbox.store.customers.has(created.id)).toBe(false);
     const error = await rejection(api.get(created.id));
     expect(error.status).toBe(404);
     expect(error.apiCode).toBe('customer_not_found');
-    expect((await rejection(api.remove(created.id))).status).toBe(404);
+    expect((await rejection(writes.remove(created.id))).status).toBe(404);
   });
 
   it('surfaces constraint violations on the ApiError', async () => {
-    const error = await rejection(api.create({ name: '', email: 'not-an-email' }));
+    const error = await rejection(writes.create({ name: '', email: 'not-an-email' }));
     expect(error.status).toBe(400);
     expect(error.apiCode).toBe('constraint_violation');
     expect(error.violations.map((v) => v.field).sort()).toEqual(['email', 'name']);
     expect(error.attempts).toBe(1);
 
-    const duplicate = await rejection(api.create({ name: 'Copycat', externalReference: 'GEN-000001' }));
+    const duplicate = await rejection(writes.create({ name: 'Copycat', externalReference: 'GEN-000001' }));
     expect(duplicate.status).toBe(400);
     expect(duplicate.apiCode).toBe('external_reference_already_exists');
     expect(duplicate.violations.map((v) => v.field)).toEqual(['externalReference']);
@@ -149,7 +152,7 @@ describe('customersApi against the sandbox', () => {
     sandbox.setFaults([{ match: 'customers.create', commitDrop: 1 }]);
     let error: unknown;
     try {
-      await api.create({ name: 'Lost Response ApS', externalReference: 'CUST-LOST' });
+      await writes.create({ name: 'Lost Response ApS', externalReference: 'CUST-LOST' });
     } catch (e) {
       error = e;
     } finally {
@@ -162,49 +165,49 @@ describe('customersApi against the sandbox', () => {
     const found = await api.findByExternalReference(lookup!.value);
     expect(found).toMatchObject({ name: 'Lost Response ApS' });
     expect([...sandbox.store.customers.values()].filter((c) => c.externalReference === 'CUST-LOST')).toHaveLength(1);
-    await api.remove(found!.id);
+    await writes.remove(found!.id);
   });
 
   it('creates, lists, gets, updates and removes contacts', async () => {
-    const customer = await api.create({ name: 'Contact Holder ApS', externalReference: 'CUST-CONTACTS' });
-    const jane = await api.createContact(customer.id, { name: 'Jane Doe', email: 'jane@holder.example', title: 'Site manager' });
+    const customer = await writes.create({ name: 'Contact Holder ApS', externalReference: 'CUST-CONTACTS' });
+    const jane = await writes.createContact(customer.id, { name: 'Jane Doe', email: 'jane@holder.example', title: 'Site manager' });
     expect(jane).toEqual({ id: expect.any(String), customerId: customer.id, name: 'Jane Doe', email: 'jane@holder.example', phoneNumber: null, title: 'Site manager' });
-    const desk = await api.createContact(customer.id, { name: 'Service desk', phoneNumber: '+4570000000' });
+    const desk = await writes.createContact(customer.id, { name: 'Service desk', phoneNumber: '+4570000000' });
     expect((await api.listContacts(customer.id)).map((c) => c.name)).toEqual(['Jane Doe', 'Service desk']);
     expect(await api.getContact(customer.id, jane.id)).toEqual(jane);
     for (const c of await api.listContacts(customer.id)) expect(shapeMismatches(customerContactSchema, c)).toEqual([]);
 
-    expect(await api.updateContact(customer.id, jane.id, { title: null, phoneNumber: '+4512121212' })).toMatchObject({ title: null, phoneNumber: '+4512121212' });
-    await api.removeContact(customer.id, desk.id);
+    expect(await writes.updateContact(customer.id, jane.id, { title: null, phoneNumber: '+4512121212' })).toMatchObject({ title: null, phoneNumber: '+4512121212' });
+    await writes.removeContact(customer.id, desk.id);
     expect((await api.listContacts(customer.id)).map((c) => c.id)).toEqual([jane.id]);
 
     const missing = await rejection(api.getContact(customer.id, desk.id));
     expect([missing.status, missing.apiCode]).toEqual([404, 'contact_not_found']);
-    const invalid = await rejection(api.createContact(customer.id, { name: '' }));
+    const invalid = await rejection(writes.createContact(customer.id, { name: '' }));
     expect(invalid.violations.map((v) => v.field)).toEqual(['name']);
-    await api.remove(customer.id);
+    await writes.remove(customer.id);
     expect([...sandbox.store.contacts.values()].some((c) => c.customerId === customer.id)).toBe(false);
   });
 
   it('assigns and unassigns assets', async () => {
-    const customer = await api.create({ name: 'Renter ApS', externalReference: 'CUST-RENTER' });
+    const customer = await writes.create({ name: 'Renter ApS', externalReference: 'CUST-RENTER' });
     const [a, b, c] = [...sandbox.store.assets.keys()];
     expect(await api.listAssignedAssets(customer.id)).toEqual([]);
-    expect(await api.assignAssets(customer.id, { assetIds: [a!, b!] })).toEqual([
+    expect(await writes.assignAssets(customer.id, { assetIds: [a!, b!] })).toEqual([
       { assetId: a, customerId: customer.id },
       { assetId: b, customerId: customer.id },
     ]);
     // Add-only: b is kept, a repeat is a no-op.
-    const after = await api.assignAssets(customer.id, { assetIds: [c!, b!], unassignAssetIds: [a!] });
+    const after = await writes.assignAssets(customer.id, { assetIds: [c!, b!], unassignAssetIds: [a!] });
     expect(after.map((x) => x.assetId)).toEqual([b, c]);
     expect((await api.listAssignedAssets(customer.id)).map((x) => x.assetId)).toEqual([b, c]);
     for (const x of after) expect(shapeMismatches(customerAssetSchema, x)).toEqual([]);
 
-    const bad = await rejection(api.assignAssets(customer.id, { assetIds: ['00000000-0000-4000-8000-000000000000'] }));
+    const bad = await rejection(writes.assignAssets(customer.id, { assetIds: ['00000000-0000-4000-8000-000000000000'] }));
     expect([bad.status, bad.violations.map((v) => v.field)]).toEqual([400, ['assetIds[0]']]);
     const unknown = await rejection(api.listAssignedAssets('00000000-0000-4000-8000-000000000000'));
     expect([unknown.status, unknown.apiCode]).toEqual([404, 'customer_not_found']);
-    await api.remove(customer.id);
+    await writes.remove(customer.id);
   });
 
   it('probe: the read matches its schema', async () => {
@@ -222,7 +225,8 @@ describe('customersApi on an account without IrisX', () => {
     const client = sandboxClient(sandbox);
     try {
       const api = customersApi(client);
-      for (const call of [() => api.list(), () => api.create({ name: 'Nope' }), () => customersProbe.read(client)]) {
+      const writes = apiWrites(client).customers;
+      for (const call of [() => api.list(), () => writes.create({ name: 'Nope' }), () => customersProbe.read(client)]) {
         const error = await rejection(call());
         expect(error.status).toBe(403);
         expect(error.apiCode).toBe('forbidden');

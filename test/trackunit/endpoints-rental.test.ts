@@ -16,6 +16,7 @@ import { ApiError } from '../../src/trackunit/errors.js';
 import { shapeMismatches } from '../../src/trackunit/shapes.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from './helpers.js';
+import { apiWrites } from '../support/api-writes.js';
 
 function item(ref: string, contract: string, customer: string, extra: Partial<SyncContractItem> = {}, contractExtra: Partial<SyncContract> = {}): SyncContractItem {
   return {
@@ -50,6 +51,7 @@ describe('rentalApi against the sandbox', () => {
   let sandbox: SandboxHandle;
   let client: TrackunitClient;
   let api: ReturnType<typeof rentalApi>;
+  let writes: ReturnType<typeof apiWrites>['rental'];
   let owned: AssetRecord[];
   let depotId: string;
   const clock = new FakeClock('2026-03-01T12:00:00Z');
@@ -58,9 +60,10 @@ describe('rentalApi against the sandbox', () => {
     sandbox = await start({ seed: 'demo', clock });
     client = sandboxClient(sandbox);
     api = rentalApi(client);
+    writes = apiWrites(client).rental;
     owned = [...sandbox.store.assets.values()].filter((a) => a.owned);
     const address = { streetAddress: 'Industrivej 1', zipCode: '8000', city: 'Aarhus', country: 'DK' };
-    const depot = await sitesApi(client).create({ name: 'Aarhus depot', type: 'DEPOT', externalReference: 'DEPOT-AAR', address });
+    const depot = await apiWrites(client).sites.create({ name: 'Aarhus depot', type: 'DEPOT', externalReference: 'DEPOT-AAR', address });
     depotId = depot.id;
   });
   afterAll(async () => {
@@ -70,7 +73,7 @@ describe('rentalApi against the sandbox', () => {
 
   it('synchronizes a matched asset (200) and reads contracts and items back', async () => {
     const asset = owned[0]!;
-    const result = await api.synchronize({
+    const result = await writes.synchronize({
       identifierType: 'SERIAL_NUMBER',
       identifier: asset.serialNumber!,
       externalReference: 'ERP-A1',
@@ -122,7 +125,7 @@ describe('rentalApi against the sandbox', () => {
   });
 
   it('accepts an unknown serial with 202 and stores the items without an asset', async () => {
-    const result = await api.synchronize({ identifierType: 'SERIAL_NUMBER', identifier: 'NO-SUCH-SERIAL-1', contractItems: [item('CI-2-1', 'C-2', 'CUST-2')] });
+    const result = await writes.synchronize({ identifierType: 'SERIAL_NUMBER', identifier: 'NO-SUCH-SERIAL-1', contractItems: [item('CI-2-1', 'C-2', 'CUST-2')] });
     expect(result).toEqual({ matched: false, status: 202 });
     const contract = (await api.findContractByExternalReference('C-2'))!;
     const items = await api.listContractItems(contract.id);
@@ -133,19 +136,19 @@ describe('rentalApi against the sandbox', () => {
   it('with validateAssetExists an unknown asset is an ApiError 404 and nothing is stored', async () => {
     const before = sandbox.store.summary();
     const request: SyncRequest = { identifierType: 'SERIAL_NUMBER', identifier: 'NO-SUCH-SERIAL-2', contractItems: [item('CI-3-1', 'C-3', 'CUST-3')] };
-    const error = await apiError(api.synchronize(request, { validateAssetExists: true }));
+    const error = await apiError(writes.synchronize(request, { validateAssetExists: true }));
     expect(error).toMatchObject({ status: 404, apiCode: 'asset_not_found', family: 'rental', attempts: 1 });
     expect(sandbox.store.summary()).toEqual(before);
     // Without the header the same request is accepted for later matching.
-    expect((await api.synchronize(request)).status).toBe(202);
+    expect((await writes.synchronize(request)).status).toBe(202);
     // With the header a known asset still synchronizes normally.
-    const matched = await api.synchronize({ identifierType: 'ASSET_ID', identifier: owned[1]!.id, rentalStatus: 'AVAILABLE' }, { validateAssetExists: true });
+    const matched = await writes.synchronize({ identifierType: 'ASSET_ID', identifier: owned[1]!.id, rentalStatus: 'AVAILABLE' }, { validateAssetExists: true });
     expect(matched).toEqual({ matched: true, assetId: owned[1]!.id, status: 200 });
   });
 
   it('a constraint violation surfaces every field on the ApiError', async () => {
     const bad = item('CI-4-1', 'C-4', 'CUST-4', { onRentDate: '2026-05-01T00:00:00Z', offRentDate: '2026-04-01T00:00:00Z' });
-    const error = await apiError(api.synchronize({ identifierType: 'ASSET_ID', identifier: owned[2]!.id, contractItems: [bad] }));
+    const error = await apiError(writes.synchronize({ identifierType: 'ASSET_ID', identifier: owned[2]!.id, contractItems: [bad] }));
     expect(error).toMatchObject({ status: 400, apiCode: 'constraint_violation', attempts: 1 });
     expect(error.violations.map((v) => v.field)).toContain('contractItems[0].offRentDate');
   });
@@ -158,9 +161,9 @@ describe('rentalApi against the sandbox', () => {
       rentalStatus: 'ON_RENT',
       contractItems: [item('CI-5-1', 'C-5', 'CUST-5'), item('CI-5-2', 'C-5', 'CUST-5')],
     };
-    const first = await api.synchronize(request);
+    const first = await writes.synchronize(request);
     const after = sandbox.store.summary();
-    const second = await api.synchronize(request);
+    const second = await writes.synchronize(request);
     expect(second).toEqual(first);
     expect(sandbox.store.summary()).toEqual(after);
   });
@@ -172,7 +175,7 @@ describe('rentalApi against the sandbox', () => {
     try {
       for (const [n, asset] of owned.slice(4, 10).entries()) {
         const request: SyncRequest = { identifierType: 'ASSET_ID', identifier: asset.id, contractItems: [item(`CI-6-${n}`, 'C-6', 'CUST-6')] };
-        expect(await api.synchronize(request)).toEqual({ matched: true, assetId: asset.id, status: 200 });
+        expect(await writes.synchronize(request)).toEqual({ matched: true, assetId: asset.id, status: 200 });
       }
     } finally {
       sandbox.setFaults([]);

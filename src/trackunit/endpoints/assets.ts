@@ -153,9 +153,6 @@ export function assetsApi(client: TrackunitClient) {
     /** Every visible asset (owned and shared in; all pages), optionally filtered. */
     list: async (filter: AssetFilter = {}) => fromWireAll(await listAssets(client, filter)),
     get: async (id: string) => fromWire((await client.request<Asset>({ family: 'assets', method: 'GET', path: assetPath(id) })).body),
-    /** Partial update; 403 for an asset shared in from another account [assumed]. */
-    update: async (id: string, patch: AssetPatch) =>
-      fromWire((await client.request<Asset>({ family: 'assets', method: 'PATCH', path: assetPath(id), body: patch })).body),
     /** externalReference is unique per account [assumed], so at most one asset. */
     findByExternalReference: async (ref: string): Promise<Asset | undefined> =>
       fromWireAll(await findExact<Asset>(client, { family: 'assets', path: ASSETS_PATH }, 'externalReference', ref))[0],

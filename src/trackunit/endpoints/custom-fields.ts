@@ -243,50 +243,8 @@ export function customFieldsApi(client: TrackunitClient) {
     listDefinitions,
     /** Keys are unique within the account, so at most one definition matches. */
     findDefinitionByKey: async (key: string): Promise<Definition | undefined> => (await listDefinitions({ key })).find((d) => d.key === key),
-    /** Needs IrisX. Not idempotent: after an ambiguous failure the error carries the key to re-read. */
-    createDefinition: async (input: DefinitionInput) =>
-      (
-        await client.request<Definition>({
-          family,
-          method: 'POST',
-          path: DEFINITIONS_PATH,
-          body: input,
-          lookup: input.key ? { kind: 'customFieldDefinition', field: 'key', value: input.key } : undefined,
-        })
-      ).body,
-    /** Partial update; removing dropdown options needs `valueReplacements` for each removed option. */
-    updateDefinition: async (id: string, patch: DefinitionInput) =>
-      (await client.request<Definition>({ family, method: 'PATCH', path: byId(DEFINITIONS_PATH, id), body: patch })).body,
-    /** Also deletes the definition's values [assumed]. */
-    removeDefinition: async (id: string) => {
-      await client.request({ family, method: 'DELETE', path: byId(DEFINITIONS_PATH, id) });
-    },
     /** Every field available on the entity with its value or null; entityType may be omitted for stored entities. */
     getValues: (entityId: string, entityType?: EntityType) => listAll<EntityField>(client, { family, path: VALUES_PATH, query: { entityId, entityType } }),
-    /**
-     * Upsert several fields of one entity in one call (null clears a field). Retried after ambiguous
-     * failures: writing the same values twice leaves the same state, so it is idempotent.
-     */
-    setValues: async (entityId: string, entityType: EntityType | undefined, values: SetValueItem[]) =>
-      (
-        await client.request<SetValuesResult>({
-          family,
-          method: 'POST',
-          path: SET_VALUES_PATH,
-          body: { entityId, entityType, values },
-          idempotent: true,
-        })
-      ).body,
-    /**
-     * Not idempotent (a second create is a 400 `value_already_exists`); there is no external reference to
-     * re-read by — re-read with getValues(entityId), or prefer setValues, which is safe to retry.
-     */
-    createValue: async (input: CreateValueInput) => (await client.request<ValueRecord>({ family, method: 'POST', path: VALUES_PATH, body: input })).body,
-    updateValue: async (valueId: string, value: FieldValue) =>
-      (await client.request<ValueRecord>({ family, method: 'PATCH', path: byId(VALUES_PATH, valueId), body: { value } })).body,
-    removeValue: async (valueId: string) => {
-      await client.request({ family, method: 'DELETE', path: byId(VALUES_PATH, valueId) });
-    },
   };
 }
 

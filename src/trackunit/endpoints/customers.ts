@@ -10,7 +10,7 @@
 import type { Json } from '../../core/canonical.js';
 import type { CreateLookup, PlannedRequest } from '../../core/plan.js';
 import type { TrackunitClient } from '../client.js';
-import { findExact, listAll, type Page } from '../paginate.js';
+import { findExact, listAll } from '../paginate.js';
 import { s, type Schema } from '../shapes.js';
 import type { Address, EndpointProbe } from './common.js';
 import { addressSchema } from './common.js';
@@ -114,6 +114,7 @@ export const customerWrites = {
   /** Not idempotent: apply finds what an ambiguous create made by its externalReference. */
   create: (body: Json): PlannedRequest => ({ family: 'customers', method: 'POST', path: CUSTOMERS_PATH, body, idempotent: false }),
   update: (id: string, patch: Json): PlannedRequest => ({ family: 'customers', method: 'PATCH', path: customerPath(id), body: patch, idempotent: true }),
+  /** The sandbox also removes the customer's contacts and assignments [assumed for the real API]. */
   remove: (id: string): PlannedRequest => ({ family: 'customers', method: 'DELETE', path: customerPath(id), idempotent: true }),
   /**
    * Not idempotent, and a contact has no identity: `lookup` says how apply recognises what an ambiguous
@@ -151,23 +152,6 @@ export function customersApi(client: TrackunitClient) {
         query: { type: filter.type, externalReference: filter.externalReference, name: filter.name },
       }),
     get: async (id: string) => (await client.request<Customer>({ family: 'customers', method: 'GET', path: customerPath(id) })).body,
-    /** Not idempotent: after an ambiguous failure the error carries the externalReference to re-read. */
-    create: async (input: CustomerInput) =>
-      (
-        await client.request<Customer>({
-          family: 'customers',
-          method: 'POST',
-          path: CUSTOMERS_PATH,
-          body: input,
-          lookup: input.externalReference ? { kind: 'customer', field: 'externalReference', value: input.externalReference } : undefined,
-        })
-      ).body,
-    update: async (id: string, patch: CustomerInput) =>
-      (await client.request<Customer>({ family: 'customers', method: 'PATCH', path: customerPath(id), body: patch })).body,
-    /** The sandbox also removes the customer's contacts and assignments [assumed for the real API]. */
-    remove: async (id: string) => {
-      await client.request({ family: 'customers', method: 'DELETE', path: customerPath(id) });
-    },
     /** One GET with the externalReference filter, the match checked here too (see findExact). */
     findByExternalReference: async (ref: string): Promise<Customer | undefined> =>
       (await findExact<Customer>(client, { family: 'customers', path: CUSTOMERS_PATH }, 'externalReference', ref))[0],
@@ -177,34 +161,8 @@ export function customersApi(client: TrackunitClient) {
     listContactsAt,
     getContact: async (customerId: string, contactId: string) =>
       (await client.request<CustomerContact>({ family: 'customers', method: 'GET', path: contactPath(customerId, contactId) })).body,
-    /** Not idempotent, and a contact has no external reference: an ambiguous failure carries no lookup. */
-    createContact: async (customerId: string, input: CustomerContactInput) =>
-      (await client.request<CustomerContact>({ family: 'customers', method: 'POST', path: contactsPath(customerId), body: input })).body,
-    updateContact: async (customerId: string, contactId: string, patch: CustomerContactInput) =>
-      (await client.request<CustomerContact>({ family: 'customers', method: 'PATCH', path: contactPath(customerId, contactId), body: patch }))
-        .body,
-    removeContact: async (customerId: string, contactId: string) => {
-      await client.request({ family: 'customers', method: 'DELETE', path: contactPath(customerId, contactId) });
-    },
 
     listAssignedAssets,
-    /**
-     * Assign and/or unassign assets; answers the customer's resulting assignments. A POST, but safe to
-     * retry: re-sending the same lists leaves the same state (true for add/remove and for replace
-     * semantics alike). When the answer holds no page object, the assignments are re-read.
-     */
-    assignAssets: async (customerId: string, change: AssetAssignmentChange): Promise<CustomerAsset[]> => {
-      const response = await client.request<Page<CustomerAsset> | undefined>({
-        family: 'customers',
-        method: 'POST',
-        path: assignmentsPath(customerId),
-        body: change,
-        idempotent: true,
-      });
-      const page = response.body;
-      if (page && Array.isArray(page.content) && page.totalPages <= 1) return page.content;
-      return listAssignedAssets(customerId);
-    },
   };
 }
 

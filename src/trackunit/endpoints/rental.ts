@@ -205,7 +205,9 @@ export const syncResponseSchema: Schema = s.object({ matched: s.boolean, assetId
 export const rentalWrites = {
   /**
    * One asset's rental state (status, owning depot, contract items with their contracts and customers).
-   * Idempotent: the same payload twice leaves the same state. `X-Validate-Asset-Exists` makes an unknown
+   * Idempotent although a POST: the documented semantics are an upsert by externalReference at every
+   * level, so repeating it after a lost response writes nothing new. 200 → matched; 202 → stored
+   * unmatched (the asset's identifier does not match yet). `X-Validate-Asset-Exists` makes an unknown
    * asset a 400 instead of a 202 parked for later matching.
    */
   synchronize: (body: Json): PlannedRequest => ({
@@ -227,26 +229,6 @@ export function rentalApi(client: TrackunitClient) {
       query: { customerId: filter.customerId, externalReference: filter.externalReference, contractStatus: filter.contractStatus, assetId: filter.assetId },
     });
   return {
-    /**
-     * Push one asset with its contract items, contracts and customers. Marked idempotent although it is a
-     * POST: the documented semantics are an upsert by externalReference at every level, so repeating the
-     * same request after a lost response writes nothing new — the client may retry it like a PUT.
-     * 200 → matched; 202 → stored unmatched (e.g. the asset's identifier does not match yet).
-     */
-    synchronize: async (request: SyncRequest, options: SyncOptions = {}): Promise<SyncResult> => {
-      const response = await client.request<{ matched?: unknown; assetId?: unknown } | undefined>({
-        family,
-        method: 'POST',
-        path: SYNCHRONIZATION_PATH,
-        body: request,
-        idempotent: true,
-        headers: options.validateAssetExists ? { 'X-Validate-Asset-Exists': 'true' } : undefined,
-      });
-      if (response.status === 202) return { matched: false, status: 202 };
-      const assetId = typeof response.body?.assetId === 'string' ? response.body.assetId : undefined;
-      // Any other 2xx is the documented "synchronized and matched" answer.
-      return { matched: response.body?.matched !== false, ...(assetId ? { assetId } : {}), status: 200 };
-    },
     /** Every contract (all pages), optionally filtered. [assumed] endpoint: nothing public shows it. */
     listContracts,
     getContract: async (id: string) => (await client.request<Contract>({ family, method: 'GET', path: `${CONTRACTS_PATH}/${encodeURIComponent(id)}` })).body,

@@ -87,22 +87,6 @@ export function sitesApi(client: TrackunitClient) {
     list: (filter: SiteFilter = {}) =>
       listAll<Site>(client, { family: 'sites', path: SITES_PATH, query: { type: filter.type, externalReference: filter.externalReference } }),
     get: async (id: string) => (await client.request<Site>({ family: 'sites', method: 'GET', path: `${SITES_PATH}/${encodeURIComponent(id)}` })).body,
-    /** Not idempotent: after an ambiguous failure the error carries the externalReference to re-read. */
-    create: async (input: SiteInput) =>
-      (
-        await client.request<Site>({
-          family: 'sites',
-          method: 'POST',
-          path: SITES_PATH,
-          body: input,
-          lookup: input.externalReference ? { kind: 'site', field: 'externalReference', value: input.externalReference } : undefined,
-        })
-      ).body,
-    update: async (id: string, patch: SiteInput) =>
-      (await client.request<Site>({ family: 'sites', method: 'PATCH', path: `${SITES_PATH}/${encodeURIComponent(id)}`, body: patch })).body,
-    remove: async (id: string) => {
-      await client.request({ family: 'sites', method: 'DELETE', path: `${SITES_PATH}/${encodeURIComponent(id)}` });
-    },
   };
 }
 
