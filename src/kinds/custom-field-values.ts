@@ -160,7 +160,7 @@ export function compareCustomFieldValues(input: CustomFieldValuesInput): CustomF
     values.push({ definitionKey: key, value: wrapValue(desired, info) as Json });
   }
   const comparison: CustomFieldValuesComparison = { before, after, differing };
-  if (values.length > 0) comparison.request = setValuesRequest(input.entityType, input.entityId, values);
+  if (values.length > 0) comparison.request = customFieldWrites.setValues(input.entityType, input.entityId, values);
   return comparison;
 }
 
@@ -168,10 +168,6 @@ export function compareCustomFieldValues(input: CustomFieldValuesInput): CustomF
 export function planCustomFieldValues(input: CustomFieldValuesInput): CustomFieldValuesPlan | undefined {
   const { before, after, request } = compareCustomFieldValues(input);
   return request ? { before, after, request } : undefined;
-}
-
-export function setValuesRequest(entityType: EntityType, entityId: string | IdRef, values: Json[]): PlannedRequest {
-  return customFieldWrites.setValues(entityType, entityId, values);
 }
 
 /**
