@@ -3,13 +3,12 @@
  * never live here — only in environment variables), rate limits, state directory, prune scope,
  * protection and safety thresholds. schemas/tug.schema.json is its published JSON Schema.
  */
-import type { KindName } from '../core/kind.js';
+import type { KindName } from '../core/manifest.js';
 import type { ThresholdMap } from '../core/safety.js';
 import type { ApiFamily, FamilyLimit } from '../trackunit/config.js';
 
-export type { KindName } from '../core/kind.js';
+export type { KindName } from '../core/manifest.js';
 export type { Threshold, ThresholdMap } from '../core/safety.js';
-export { KIND_NAMES } from '../kinds/registry.js';
 
 
 export interface ProjectConfigFile {

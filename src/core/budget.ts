@@ -3,21 +3,11 @@
  * configured rate limits. Batches (phase + level) run one after the other; within one, the families
  * proceed in parallel, each at its own rate.
  */
+import type { ApiFamily, FamilyLimit } from './api.js';
 import { executionBatches } from './order.js';
 import type { Budget, Change } from './plan.js';
 
-/** API families: each has its own rate limit, token bucket and metrics (the client enforces them). */
-export const API_FAMILIES = ['sites', 'customers', 'custom-fields', 'assets', 'rental', 'iso-fleet', 'iso-single'] as const;
-export type ApiFamily = (typeof API_FAMILIES)[number];
-
-export interface FamilyLimit {
-  /** Sustained requests per second. */
-  ratePerSecond: number;
-  /** Requests allowed at once after a quiet period; defaults to ratePerSecond. */
-  burst?: number;
-  /** Requests in flight at once. */
-  maxInFlight?: number;
-}
+export { API_FAMILIES, type ApiFamily, type FamilyLimit } from './api.js';
 export function computeBudget(changes: Change[], limits: Record<ApiFamily, FamilyLimit>): Budget {
   const requests: Partial<Record<ApiFamily, number>> = {};
   let predictedSeconds = 0;

@@ -6,7 +6,7 @@
  * Two things a kind adds to shared types, without editing the core, by declaration merging (the way
  * TypeScript plug-in systems extend an interface from another module):
  *
- *   declare module '../../core/kind.js' {  // and '../../core/state.js' for LiveParts
+ *   declare module '../../core/manifest.js' {  // and '../../core/state.js' for LiveParts
  *     interface KindManifests { Depot: DepotManifest }    // the kind's name and manifest type
  *     interface LiveParts { sites: Site[] }               // what it reads of the live account
  *   }
@@ -21,18 +21,10 @@
 import type { Json } from './canonical.js';
 import type { Change, PlanProblem } from './plan.js';
 import type { KindPlan, PlanInput } from './planner.js';
+import type { KindName, ManifestOf } from './manifest.js';
 import type { DesiredState, LiveState } from './state.js';
 
-/** Manifest type per kind name; each kind adds its own entry (see above). */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface KindManifests {}
-
-/** Name of a registered kind. */
-export type KindName = keyof KindManifests & string;
-
-/** Any manifest document of a registered kind. */
-export type Manifest = KindManifests[KindName];
-export type ManifestOf<K extends KindName> = KindManifests[K];
+export type { KindManifests, KindName, Manifest, ManifestOf } from './manifest.js';
 
 /** What the plan's reads know besides the desired state: tug.yaml's prune kinds and where state lives. */
 export interface ReadOptions {

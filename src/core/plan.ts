@@ -3,8 +3,8 @@
  * is: the same Plan feeds the terminal, markdown and JSON renderers, the plan file and its fingerprint.
  */
 import type { Operation } from 'fast-json-patch';
-import type { ApiFamily } from './budget.js';
-import type { KindName } from './kind.js';
+import type { ApiFamily } from './api.js';
+import type { KindName } from './manifest.js';
 import type { Json } from './canonical.js';
 
 /**

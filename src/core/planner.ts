@@ -2,8 +2,8 @@
  * What a kind's planner (ResourceKind.plan, src/core/kind.ts) takes and returns: the desired and live
  * state and the options in, its changes, problems and what it left alone out. Pure.
  */
-import type { ApiFamily, FamilyLimit } from './budget.js';
-import type { KindName } from './kind.js';
+import type { ApiFamily, FamilyLimit } from './api.js';
+import type { KindName } from './manifest.js';
 import type { Change, PlanProblem, SourceFile, UnmanagedObject } from './plan.js';
 import type { SafetyPolicy } from './safety.js';
 import type { DesiredState, LiveState } from './state.js';

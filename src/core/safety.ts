@@ -4,7 +4,7 @@
  * objects, and the empty-desired-state guard. A breach never hides the plan: the plan is rendered in
  * full and the command exits 3.
  */
-import type { KindName } from './kind.js';
+import type { KindName } from './manifest.js';
 import type { Change, SafetyBreach } from './plan.js';
 
 /** A safety threshold: a change set larger than either limit is a breach (exit 3). */

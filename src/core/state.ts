@@ -2,7 +2,7 @@
  * The two sides a plan compares, as plain data. The I/O layer (src/plan/) fills them: DesiredState from
  * validated manifests, LiveState from the Trackunit API. Nothing here reads files or the network.
  */
-import type { KindName, Manifest, ManifestOf } from './kind.js';
+import type { KindName, Manifest, ManifestOf } from './manifest.js';
 
 /** One desired object: the manifest and where it is written. */
 export interface DesiredObject<M extends Manifest = Manifest> {

@@ -4,11 +4,12 @@
  * outcome look-up after an ambiguous create.
  */
 import type { KindEnv, KindName, ResourceKind } from '../core/kind.js';
-import type { KindChecks } from '../manifests/checks/kind-checks.js';
+
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { OutcomeLookup } from '../trackunit/errors.js';
 import type { EntityType } from './common.js';
 import type { Refs } from './refs.js';
+import type { KindChecks } from '../manifests/checks/hooks.js';
 
 export interface TugEnv extends KindEnv {
   io: TrackunitClient;
@@ -19,3 +20,6 @@ export interface TugEnv extends KindEnv {
 }
 
 export type TugKind<K extends KindName = KindName> = ResourceKind<K, TugEnv>;
+
+/** A kind as its folder defines it; the registry gives it its level from LEVELS (levels.ts). */
+export type KindDefinition<K extends KindName = KindName> = Omit<TugKind<K>, 'level'>;

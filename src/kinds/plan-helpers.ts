@@ -4,10 +4,10 @@
  * Pure: both sides of a diff go through the same functions, so live == desired gives no change.
  */
 import jsonPatch from 'fast-json-patch';
-import type { KindName } from '../config/project.js';
+import type { KindName } from '../core/manifest.js';
 import { canonicalJson, type Json } from '../core/canonical.js';
 import { changeKey, type Change, type Op, type PlannedRequest } from '../core/plan.js';
-import { LEVELS } from './registry.js';
+import { LEVELS } from './levels.js';
 
 export type JsonObject = { [key: string]: Json };
 

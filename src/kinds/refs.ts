@@ -5,7 +5,7 @@
  */
 import { matchSerial } from './asset/identity.js';
 import type { AssetRef } from './asset/manifest.js';
-import { resolveAssetManifests, type AssetResolutions } from './asset/resolve.js';
+import { resolveAssetManifests, type AssetResolution, type AssetResolutions } from './asset/resolve.js';
 import type { Asset } from '../trackunit/endpoints/assets.js';
 import type { Customer } from '../trackunit/endpoints/customers.js';
 import type { Site } from '../trackunit/endpoints/sites.js';
@@ -13,7 +13,7 @@ import { depotKeyOf } from './ownership.js';
 import type { IdRef } from '../core/plan.js';
 import { desiredOfKind, type DesiredState, type LiveState } from '../core/state.js';
 
-export type AssetResolution = { asset: Asset } | { problem: string };
+export type { AssetResolution } from './asset/resolve.js';
 
 export interface Refs {
   /** The managed live site of a Depot key. */
@@ -86,7 +86,7 @@ export function createRefs(desired: DesiredState, live: LiveState): Refs {
       const asset = byReference.get(reference);
       return asset ? { asset } : { problem: `no asset with externalReference ${reference}` };
     },
-    assetManifests: () => (resolved ??= resolveAssetManifests(desired, live, refs)),
+    assetManifests: () => (resolved ??= resolveAssetManifests(desired, live, refs.asset)),
   };
   return refs;
 }

@@ -4,8 +4,8 @@
  * here, its schema in schemas/ and its endpoint module in src/trackunit/endpoints/. Everything that
  * treats kinds alike (plan, reads, targets, apply's look-ups, validation) goes through this list.
  *
- * Kinds are listed in dependency order, and the levels of their changes are the table below; kinds read
- * LEVELS only when they plan, never while their modules load (the kinds import this module back).
+ * Kinds are listed in dependency order; the levels of their changes are one table, levels.ts, beside
+ * this list (its own module so the kinds can read it without importing the registry back).
  */
 import type { KindName, KindRegistry, Manifest } from '../core/kind.js';
 import type { LiveState } from '../core/state.js';
@@ -14,37 +14,17 @@ import { contractKind } from './contract/index.js';
 import { customFieldDefinitionKind } from './custom-field-definition/index.js';
 import { customerKind } from './customer/index.js';
 import { depotKind } from './depot/index.js';
-import type { TugEnv, TugKind } from './env.js';
+import type { KindDefinition, TugEnv, TugKind } from './env.js';
+import { LEVELS } from './levels.js';
 import { guardReferencedDeletes } from './referenced-deletes.js';
 import { createRefs } from './refs.js';
 
 export type { KindName, Manifest, ManifestOf } from '../core/kind.js';
 export { assetRefKey } from './asset/identity.js';
+export { LEVELS } from './levels.js';
+export type { KindDefinition } from './env.js';
 
-/**
- * Dependency levels of changes, drawn once. Creates, updates and syncs run top-down (level 0 first),
- * deletes bottom-up (src/core/order.ts); a level's changes run concurrently.
- *
- *   level  changes                            why this late
- *   0      CustomFieldDefinition, Depot       depend on nothing (a depot's values wait for new definitions)
- *   1      Customer                           may carry custom field values
- *   2      Asset updates                      externalReference and custom field values
- *   3      rental syncs (one per asset)       rentalStatus, owningDepot → Depot, items → Contract → Customer
- *   4      Contract custom field values       a contract exists only once a sync created it
- */
-export const LEVELS = {
-  CustomFieldDefinition: 0,
-  Depot: 0,
-  Customer: 1,
-  Asset: 2,
-  /** A contract's changes are its items' syncs and its custom field values, below. */
-  Contract: 3,
-  rentalSync: 3,
-  contractFields: 4,
-} as const;
 
-/** A kind as its folder defines it; the registry gives it its level from the table. */
-export type KindDefinition<K extends KindName = KindName> = Omit<TugKind<K>, 'level'>;
 
 const ALL: TugKind[] = [customFieldDefinitionKind, depotKind, customerKind, assetKind, contractKind].map(
   (kind: KindDefinition) => ({ ...kind, level: LEVELS[kind.name] }) as TugKind,

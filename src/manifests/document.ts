@@ -2,8 +2,8 @@
  * A manifest document that passed its schema: typed data plus where it came from, so every later
  * check (and the plan) can point at the exact source line.
  */
-import type { KindName } from '../config/project.js';
-import type { Manifest, ManifestOf } from '../kinds/registry.js';
+import type { KindName } from '../core/manifest.js';
+import type { Manifest, ManifestOf } from '../core/manifest.js';
 import type { Diagnostic } from './diagnostics.js';
 import { positionOf, type ParsedDocument, type PathSegment } from './yaml.js';
 

@@ -11,7 +11,7 @@
  *    delete list degrades from a rich list to one identity per line; only if even that cannot fit
  *    (about 60,000 / (identity length + 1) deletes) are the last ones counted instead of named.
  */
-import { KIND_NAMES } from '../config/project.js';
+import { KIND_NAMES } from '../kinds/registry.js';
 import type { Change, Op, Plan } from '../core/plan.js';
 import { plural } from './count.js';
 import { codeSpan, escapeHtml, escapeMarkdown, fencedBlock } from './escape-markdown.js';

@@ -4,10 +4,10 @@
  */
 import { ConfigError } from '../errors.js';
 
-import type { ApiFamily, FamilyLimit } from '../core/budget.js';
+import type { ApiFamily, FamilyLimit } from '../core/api.js';
 
-/** API families and their limits are the plan's model of the API (src/core/budget.ts). */
-export { API_FAMILIES, type ApiFamily, type FamilyLimit } from '../core/budget.js';
+/** API families and their limits are the plan's model of the API (src/core/api.ts). */
+export { API_FAMILIES, type ApiFamily, type FamilyLimit } from '../core/api.js';
 
 export const DEFAULT_IRIS_URL = 'https://iris.trackunit.com';
 export const DEFAULT_AUTH_URL = 'https://auth.trackunit.com';

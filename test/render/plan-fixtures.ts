@@ -5,7 +5,7 @@
 import jsonPatch from 'fast-json-patch';
 import { Chalk } from 'chalk';
 import type { KindName } from '../../src/config/project.js';
-import { KIND_NAMES } from '../../src/config/project.js';
+import { KIND_NAMES } from '../../src/kinds/registry.js';
 import type { Json } from '../../src/core/canonical.js';
 import { changeKey, PLAN_FORMAT_VERSION, type Change, type Op, type Plan, type PlannedRequest } from '../../src/core/plan.js';
 import { canonicalize } from '../../src/core/canonical.js';

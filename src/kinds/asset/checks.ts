@@ -5,11 +5,10 @@
  */
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../../manifests/document.js';
-import type { Check } from '../../manifests/checks/index.js';
-import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
-import type { ManifestReference } from '../../manifests/checks/references.js';
+
 import { matchSerial } from './identity.js';
 import type { AssetManifest } from './manifest.js';
+import type { Check, IdentityValue, ManifestReference } from '../../manifests/checks/hooks.js';
 
 export function sharedAssetReferences(docs: ManifestDocument[]): Diagnostic[] {
   const first = new Map<string, ManifestDocument<AssetManifest>>();

@@ -6,7 +6,7 @@
  */
 import { desiredOfKind } from '../../core/state.js';
 import { assetsApi, type Asset } from '../../trackunit/endpoints/assets.js';
-import type { KindDefinition } from '../registry.js';
+import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
 import { setsFields, valuesRead } from '../live-reads.js';
 import { assetRefKey } from './identity.js';
@@ -14,7 +14,7 @@ import type { AssetManifest } from './manifest.js';
 import { resolvePins, type PinResolution, type PinsResult } from './pins.js';
 import { planAssets } from './plan.js';
 
-declare module '../../core/kind.js' {
+declare module '../../core/manifest.js' {
   interface KindManifests {
     Asset: AssetManifest;
   }

@@ -3,7 +3,6 @@
  * Contract planner (which needs each asset's rentalStatus and owningDepot for its sync payload).
  */
 import type { PlanProblem } from '../../core/plan.js';
-import type { Refs } from '../refs.js';
 import type { DesiredObject, DesiredState, LiveState } from '../../core/state.js';
 import { desiredOfKind } from '../../core/state.js';
 import type { Asset } from '../../trackunit/endpoints/assets.js';
@@ -13,6 +12,9 @@ export interface ResolvedAsset {
   doc: DesiredObject<AssetManifest>;
   asset: Asset;
 }
+
+/** What an asset reference resolves to: the live asset, or why not. */
+export type AssetResolution = { asset: Asset } | { problem: string };
 
 export interface AssetResolutions {
   /** One Asset manifest per live asset id (the first one, when several name the same asset). */
@@ -48,14 +50,15 @@ export function sharedInProblem(asset: Asset, home: string | undefined): string 
   return `asset ${asset.name} (${asset.id}) is shared in from account ${asset.ownerAccountId ?? 'unknown'}; only assets the account owns can take ERP data`;
 }
 
-export function resolveAssetManifests(desired: DesiredState, live: LiveState, refs: Refs): AssetResolutions {
+/** `resolve`: how a reference finds its live asset (Refs.asset). */
+export function resolveAssetManifests(desired: DesiredState, live: LiveState, resolve: (ref: AssetManifest) => AssetResolution): AssetResolutions {
   const home = homeOwner(live.assets);
   const byAssetId = new Map<string, ResolvedAsset>();
   const problems: PlanProblem[] = [];
   const problem = (doc: DesiredObject<AssetManifest>, message: string) =>
     problems.push({ kind: 'Asset', id: doc.identity, message, location: doc.locate([identityField(doc.manifest)]), severity: 'error' });
   for (const doc of desiredOfKind(desired, 'Asset')) {
-    const resolution = refs.asset(doc.manifest);
+    const resolution = resolve(doc.manifest);
     if ('problem' in resolution) {
       problem(doc, resolution.problem);
       continue;

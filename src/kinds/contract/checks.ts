@@ -12,15 +12,15 @@
  *   Items match by asset reference key; an Asset manifest that sets an externalReference besides its
  *   identifier makes both names refer to the same asset.
  */
-import type { Check } from '../../manifests/checks/index.js';
-import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
+
 import { instantOf } from '../../manifests/checks/manifest-dates.js';
-import type { ManifestReference } from '../../manifests/checks/references.js';
+
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, locationOf, ofKind, type ManifestDocument } from '../../manifests/document.js';
 import type { PathSegment } from '../../manifests/yaml.js';
 import { ASSET_REF_KEYS, assetMatchKey, assetRefKey } from '../asset/identity.js';
 import type { ContractItem, ContractManifest } from './manifest.js';
+import type { Check, IdentityValue, ManifestReference } from '../../manifests/checks/hooks.js';
 
 export function duplicateItemReferences(docs: ManifestDocument[]): Diagnostic[] {
   const first = new Map<string, { doc: ManifestDocument; index: number }>();

@@ -11,7 +11,7 @@ import type { PlanInput } from '../../core/planner.js';
 import type { DesiredObject } from '../../core/state.js';
 import type { Contract } from '../../trackunit/endpoints/rental.js';
 import { definitionDependencies, planCustomFieldValues, type FieldTypeInfo } from '../custom-field-values.js';
-import { LEVELS } from '../registry.js';
+import { LEVELS } from '../levels.js';
 import { makeChange } from '../plan-helpers.js';
 import type { ContractManifest } from './manifest.js';
 

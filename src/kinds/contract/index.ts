@@ -8,14 +8,14 @@
  */
 import { desiredOfKind } from '../../core/state.js';
 import { rentalApi, type Contract, type ContractItem } from '../../trackunit/endpoints/rental.js';
-import type { KindDefinition } from '../registry.js';
+import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
 import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
 import type { ContractManifest } from './manifest.js';
 import { planContracts } from './plan.js';
 import { telemetryReads, type AssetTelemetry } from './telemetry.js';
 
-declare module '../../core/kind.js' {
+declare module '../../core/manifest.js' {
   interface KindManifests {
     Contract: ContractManifest;
   }

@@ -25,7 +25,7 @@ import { buildDesiredRental, customerInfos, type DesiredAssetRental } from './de
 import { changesRentalStatus, indexLiveRental, livePayload, liveRentalSnapshot, type LiveRentalIndex } from './live-rental.js';
 import { syncBody, type CustomerInfo } from './rental-payload.js';
 import { compareText } from '../../core/canonical.js';
-import { LEVELS } from '../registry.js';
+import { LEVELS } from '../levels.js';
 
 
 const staleMessage = (item: string) =>

@@ -2,14 +2,14 @@
  * CustomFieldDefinition manifest checks, what its schema cannot say: ranges in order, a pattern that
  * compiles, and DROPDOWN replacements that map removed options (not current ones) to options that exist.
  */
-import type { Check } from '../../manifests/checks/index.js';
-import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
+
 import { compilePattern } from '../../manifests/checks/custom-field-rules.js';
-import type { DefinedField } from '../../manifests/checks/custom-field-values.js';
+
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, ofKind, type ManifestDocument } from '../../manifests/document.js';
 import { closest } from '../../manifests/suggest.js';
 import type { CustomFieldDefinitionManifest } from './manifest.js';
+import type { Check, DefinedField, IdentityValue } from '../../manifests/checks/hooks.js';
 
 type DefinitionDocument = ManifestDocument<CustomFieldDefinitionManifest>;
 

@@ -4,12 +4,12 @@
  */
 import type { EntityField } from '../../trackunit/endpoints/custom-fields.js';
 import { customFieldsApi, type Definition } from '../../trackunit/endpoints/custom-fields.js';
-import type { KindDefinition } from '../registry.js';
+import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
 import type { CustomFieldDefinitionManifest } from './manifest.js';
 import { planDefinitions } from './plan.js';
 
-declare module '../../core/kind.js' {
+declare module '../../core/manifest.js' {
   interface KindManifests {
     CustomFieldDefinition: CustomFieldDefinitionManifest;
   }

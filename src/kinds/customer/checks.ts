@@ -1,7 +1,7 @@
 /** Customer manifests need no check of their own beyond their schema; the checks across kinds read their identity. */
-import type { Check } from '../../manifests/checks/index.js';
-import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
+
 import type { CustomerManifest } from './manifest.js';
+import type { Check, IdentityValue } from '../../manifests/checks/hooks.js';
 
 export const checks: Check[] = [];
 

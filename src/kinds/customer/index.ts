@@ -15,7 +15,7 @@ import { desiredOfKind } from '../../core/state.js';
 import type { EntityField } from '../../trackunit/endpoints/custom-fields.js';
 import { customersApi, type Customer, type CustomerContact } from '../../trackunit/endpoints/customers.js';
 import type { KindName } from '../../core/kind.js';
-import type { KindDefinition } from '../registry.js';
+import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
 import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
 import { CUSTOMER_MARKER_KEY } from '../ownership.js';
@@ -24,7 +24,7 @@ import { normalizeContact } from './normalize.js';
 import { canonicalJson } from '../../core/canonical.js';
 import { planCustomers } from './plan.js';
 
-declare module '../../core/kind.js' {
+declare module '../../core/manifest.js' {
   interface KindManifests {
     Customer: CustomerManifest;
   }

@@ -1,9 +1,9 @@
 /** Depot manifest checks a schema cannot express: a GeoJSON ring is closed, its last position equals its first. */
 import type { Diagnostic } from '../../manifests/diagnostics.js';
 import { diagnosticAt, ofKind, type ManifestDocument } from '../../manifests/document.js';
-import type { Check } from '../../manifests/checks/index.js';
-import type { IdentityValue } from '../../manifests/checks/identity-spelling.js';
+
 import type { DepotManifest } from './manifest.js';
+import type { Check, IdentityValue } from '../../manifests/checks/hooks.js';
 
 export function polygonRings(docs: ManifestDocument[]): Diagnostic[] {
   const out: Diagnostic[] = [];

@@ -4,14 +4,14 @@
  */
 import { desiredOfKind } from '../../core/state.js';
 import { sitesApi, type Site } from '../../trackunit/endpoints/sites.js';
-import type { KindDefinition } from '../registry.js';
+import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
 import { pick, setsFields, valuesRead } from '../live-reads.js';
 import { depotExternalReference, depotKeyOf } from '../ownership.js';
 import type { DepotManifest } from './manifest.js';
 import { planDepots } from './plan.js';
 
-declare module '../../core/kind.js' {
+declare module '../../core/manifest.js' {
   interface KindManifests {
     Depot: DepotManifest;
   }

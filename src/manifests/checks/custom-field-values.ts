@@ -9,16 +9,13 @@ import type { EntityType } from '../../kinds/common.js';
 import { STANDARD_FIELDS, standardField } from '../../kinds/custom-field-definition/standard-fields.js';
 import { KINDS, type KindName } from '../../kinds/registry.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { CheckContext } from './index.js';
+
 import { diagnosticAt, locationOf, type ManifestDocument } from '../document.js';
 import { closest } from '../suggest.js';
 import { valueProblems, type FieldRules } from './custom-field-rules.js';
 import { kindChecks, kindsWith } from './kind-checks.js';
-
-/** A custom field a manifest defines: the rules its values follow, and the entity type (at `entityType`) it is for. */
-export interface DefinedField extends FieldRules {
-  entityType: EntityType;
-}
+import type { CheckContext } from './hooks.js';
+import type { DefinedField } from './hooks.js';
 
 /** The fields the documents define, by key: the first definition of each (a second is a duplicate, reported there). */
 type Definitions = Map<string, { doc: ManifestDocument; field: DefinedField }>;

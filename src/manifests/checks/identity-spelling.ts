@@ -17,23 +17,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { ManifestDocument } from '../document.js';
 import { positionOf, type PathSegment } from '../yaml.js';
 import { kindChecks } from './kind-checks.js';
+import type { IdentityValue } from './hooks.js';
 
-/**
- * An identity, or a reference to one, that a manifest holds (a kind's `identityValues` hook lists them;
- * the references its `references` hook lists are read besides).
- */
-export interface IdentityValue {
-  path: PathSegment[];
-  /** Anything but a string (absent, or not vetted by a schema) is passed over. */
-  value: string | undefined;
-  /** The identities this one must be told apart from, `Customer externalReference`; absent for a reference. */
-  space?: string;
-  /**
-   * How tug itself matches the value, when not exactly: two lookalikes it matches as one would write
-   * one object, an error saying `names the same <object> as …: <because>`.
-   */
-  matchedAs?: { key(value: string): string; object: string; because: string };
-}
 
 /** An identity value found in a document. */
 interface Found extends IdentityValue {

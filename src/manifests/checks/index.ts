@@ -11,17 +11,10 @@ import { duplicateIdentities } from './duplicates.js';
 import { invisibleIdentityCharacters, lookalikeIdentities } from './identity-spelling.js';
 import { kindsOwnChecks } from './kind-checks.js';
 import { unresolvedReferences } from './references.js';
+import type { Check, CheckContext } from './hooks.js';
 
-/** What the checks know beyond the valid documents. */
-export interface CheckContext {
-  /**
-   * `Kind/identity` of documents that failed their schema: already reported, so a reference to one
-   * is not reported again as "not defined" (no follow-on errors).
-   */
-  invalid: Set<string>;
-}
+export type { Check, CheckContext } from './hooks.js';
 
-export type Check = (docs: ManifestDocument[], context: CheckContext) => Diagnostic[];
 
 /** The checks across kinds first, then each kind's own, kind by kind. */
 export const CHECKS: Check[] = [

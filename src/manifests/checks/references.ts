@@ -9,19 +9,10 @@ import type { Diagnostic } from '../diagnostics.js';
 import { diagnosticAt, type ManifestDocument } from '../document.js';
 import { closest } from '../suggest.js';
 import type { PathSegment } from '../yaml.js';
-import type { CheckContext } from './index.js';
-import { kindChecks } from './kind-checks.js';
 
-/** A reference from one manifest to the identity of another (a kind's `references` hook lists them). */
-export interface ManifestReference {
-  /** Where the reference stands in the manifest. */
-  path: PathSegment[];
-  /** The field as a message names it: `hiringDepot`. */
-  field: string;
-  /** The kind whose manifest must define `identity`. */
-  kind: KindName;
-  identity: string;
-}
+import { kindChecks } from './kind-checks.js';
+import type { CheckContext } from './hooks.js';
+import type { ManifestReference } from './hooks.js';
 
 /** Defined identities: a set to look up, a list to suggest from. */
 interface Defined {
