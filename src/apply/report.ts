@@ -1,13 +1,10 @@
 /**
- * What an apply did, as data (the JSON report) and as text: one outcome per change, counts per kind and
+ * What an apply did, as data (the JSON report; src/render/apply-text.ts and apply-markdown.ts show it): one outcome per change, counts per kind and
  * op, the client's request/retry/429 figures, wall time, whether it stopped early, and the convergence
  * check (a plan made right after the apply must hold nothing for what was applied).
  */
-import type { ChalkInstance } from 'chalk';
 import type { Op } from '../core/plan.js';
 import { ExitCode } from '../errors.js';
-import { plural } from '../render/count.js';
-import { printable } from '../render/plan-text.js';
 import type { JournalError } from '../state/journal.js';
 
 export type OutcomeStatus = 'applied' | 'failed' | 'skipped';
@@ -88,27 +85,7 @@ export function applyExitCode(report: ApplyReport): number {
   return report.outcomes.some((o) => o.status === 'failed') ? ExitCode.partial : ExitCode.ok;
 }
 
-const tally = (report: ApplyReport, status: OutcomeStatus) => report.outcomes.filter((o) => o.status === status).length;
-
-export function renderApplyText(report: ApplyReport, c: ChalkInstance): string {
-  const lines: string[] = [];
-  for (const o of report.outcomes) {
-    if (o.status === 'failed') lines.push(c.red(`✗ ${o.op} ${o.kind}/${printable(o.id)}: ${printable(o.error?.message ?? 'failed')}`));
-    else if (o.status === 'skipped' && !/^(already applied|not started)/.test(o.reason ?? '')) lines.push(c.yellow(`- ${o.op} ${o.kind}/${printable(o.id)} skipped: ${printable(o.reason ?? '')}`));
-  }
-  for (const [kind, ops] of Object.entries(report.counts)) {
-    const parts = Object.entries(ops).map(([op, s]) => `${op} ${s.applied ?? 0}${s.failed ? ` (${s.failed} failed)` : ''}${s.skipped ? ` (${s.skipped} skipped)` : ''}`);
-    lines.push(`  ${kind.padEnd(22)} ${parts.join(', ')}`);
-  }
-  const secs = (report.wallMs / 1000).toFixed(1);
-  lines.push(
-    `Apply: ${tally(report, 'applied')} applied, ${tally(report, 'failed')} failed, ${tally(report, 'skipped')} skipped` +
-      ` — ${plural(report.requests, 'request')}, ${plural(report.retries, 'retry', 'retries')}, ${report.rateLimited} × 429, ${secs} s.`,
-  );
-  if (report.stoppedEarly) lines.push(c.yellow(`Stopped early (${report.stoppedEarly}); finish with \`tug apply --resume\`.`));
-  for (const r of report.convergence.remaining) {
-    lines.push(c.red(`Not converged: ${describeRemaining(r, printable(`${r.kind}/${r.id}`), r.fields.map(printable).join(', '))}.`));
-  }
-  if (report.convergence.checked && report.convergence.ok) lines.push(c.green(convergedLine(report)));
-  return `${lines.join('\n')}\n`;
+/** How many changes ended with `status`. */
+export function outcomesWith(report: ApplyReport, status: OutcomeStatus): number {
+  return report.outcomes.filter((o) => o.status === status).length;
 }

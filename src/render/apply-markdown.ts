@@ -3,11 +3,9 @@
  * failures and convergence problems first, skips folded. Every user-provided string is escaped (see
  * escape-markdown.ts) so an identity or an error message cannot break the comment or mention anyone.
  */
-import { convergedLine, describeRemaining, type ApplyReport, type OutcomeStatus } from '../apply/report.js';
+import { convergedLine, describeRemaining, outcomesWith, type ApplyReport } from '../apply/report.js';
 import { plural } from './count.js';
 import { codeSpan, escapeMarkdown } from './escape-markdown.js';
-
-const tally = (report: ApplyReport, status: OutcomeStatus) => report.outcomes.filter((o) => o.status === status).length;
 
 /** Outcome lists longer than this are cut, with a count of the rest (the JSON report has them all). */
 const MAX_LISTED = 200;
@@ -17,9 +15,9 @@ function listed(lines: string[]): string[] {
 }
 
 export function renderApplyMarkdown(report: ApplyReport): string {
-  const applied = tally(report, 'applied');
-  const failed = tally(report, 'failed');
-  const skipped = tally(report, 'skipped');
+  const applied = outcomesWith(report, 'applied');
+  const failed = outcomesWith(report, 'failed');
+  const skipped = outcomesWith(report, 'skipped');
   const out: string[] = ['<!-- tug-apply -->', `### tug apply: ${applied} applied, ${failed} failed, ${skipped} skipped`, ''];
   out.push(`${plural(report.requests, 'API request')}, ${plural(report.retries, 'retry', 'retries')}, ${report.rateLimited} × 429, ${(report.wallMs / 1000).toFixed(1)} s${report.resumed ? ' (resumed)' : ''}.`, '');
   if (report.stoppedEarly) out.push(`**Stopped early** (${escapeMarkdown(report.stoppedEarly)}): finish with \`tug apply --resume\`.`, '');

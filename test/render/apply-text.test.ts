@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { renderApplyText, type ApplyReport } from '../../src/apply/report.js';
+import type { ApplyReport } from '../../src/apply/report.js';
+import { renderApplyText } from '../../src/render/apply-text.js';
 
 const plain = new Chalk({ level: 0 });
 
