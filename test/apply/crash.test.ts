@@ -49,7 +49,7 @@ import { loadProjectConfig, type ProjectConfig } from '../../src/config/load.js'
 import type { Plan } from '../../src/core/plan.js';
 import { loadManifestSet, type ManifestSet } from '../../src/manifests/index.js';
 import { runPlan } from '../../src/plan/run-plan.js';
-import { readPlanFile } from '../../src/render/plan-json.js';
+import { readPlanFile } from '../../src/state/plan-file.js';
 import { startSandbox, Store, type SandboxHandle } from '../../src/sandbox/index.js';
 import { seedStore } from '../../src/sandbox/seed.js';
 import { acquireLock, inspectLock, journalFile, journalState, openJournal, readJournal } from '../../src/state/index.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
-import { readPlanFile } from '../../src/render/plan-json.js';
+import { readPlanFile } from '../../src/state/plan-file.js';
 import { start, V2 } from '../sandbox/helpers.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples');

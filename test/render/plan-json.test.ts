@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TugError } from '../../src/errors.js';
-import { readPlanFile, renderPlanJson } from '../../src/render/plan-json.js';
+import { renderPlanJson } from '../../src/render/plan-json.js';
+import { readPlanFile } from '../../src/state/plan-file.js';
 import { PLAN_FORMAT_VERSION } from '../../src/core/plan.js';
 import { samplePlan } from './plan-fixtures.js';
 

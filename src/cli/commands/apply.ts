@@ -21,7 +21,7 @@ import type { Plan } from '../../core/plan.js';
 import { ConfigError, ManifestError, TugError, UnsafePlanError } from '../../errors.js';
 import { loadManifestSet } from '../../manifests/index.js';
 import { runPlan } from '../../plan/run-plan.js';
-import { readPlanFile } from '../../render/plan-json.js';
+import { readPlanFile } from '../../state/plan-file.js';
 import { printable } from '../../render/printable.js';
 import { journalState, latestJournal, readJournal, readKeptPlan, runStatus } from '../../state/index.js';
 import { connectProject, type ConnectFlags } from '../connect.js';
