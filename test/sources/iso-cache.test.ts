@@ -6,7 +6,7 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decide, ISO_POOL_SIZE, type CachePolicy, type UrlEntry } from '../../src/sources/iso15143/budget.js';
+import { decide, ISO_POOL_SIZE, type CachePolicy, type UrlEntry } from '../../src/sources/iso15143/request-windows.js';
 import { CACHE_FORMAT_VERSION, IsoCache, cacheDirFor } from '../../src/sources/iso15143/cache.js';
 import { MINUTE, tempDir } from './helpers.js';
 

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
-import { decide, pruneEntry, type CachePolicy, type CachedResponse, type Decision, type RequestRecord, type UrlEntry } from './budget.js';
+import { decide, pruneEntry, type CachePolicy, type CachedResponse, type Decision, type RequestRecord, type UrlEntry } from './request-windows.js';
 
 export const CACHE_FORMAT_VERSION = 1;
 const KIND = 'tug/iso15143-cache';

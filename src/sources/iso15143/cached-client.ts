@@ -15,7 +15,7 @@ import { TugError } from '../../errors.js';
 import type { ApiResponse, RequestSpec, TrackunitClient } from '../../trackunit/client.js';
 import { parseIsoDocument } from '../../trackunit/endpoints/iso.js';
 import { ApiError, AuthError, safePath } from '../../trackunit/errors.js';
-import { ISO_URL_WINDOW_MS, type CachePolicy, type Decision, type RequestRecord } from './budget.js';
+import { ISO_URL_WINDOW_MS, type CachePolicy, type Decision, type RequestRecord } from './request-windows.js';
 import type { IsoCache, StoredResponse } from './cache.js';
 
 /** What one run did, for the summary line and tests. */

@@ -10,7 +10,7 @@ import type { AuthConfig } from '../../trackunit/config.js';
 import type { TrackunitClient } from '../../trackunit/client.js';
 import { isoApi, type IsoFleetPage, type IsoFormat } from '../../trackunit/endpoints/iso.js';
 import { isoPageNumber } from '../../trackunit/paginate.js';
-import { ISO_URL_WINDOW_MS } from './budget.js';
+import { ISO_URL_WINDOW_MS } from './request-windows.js';
 import { cacheDirFor, IsoCache } from './cache.js';
 import { cachedIsoClient, type IsoRunStats } from './cached-client.js';
 import { toRecord, type IsoRecord } from './record.js';

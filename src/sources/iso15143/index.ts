@@ -2,7 +2,7 @@
  * ISO 15143-3 (AEMP 2.0) fleet snapshot as a read-only data source: typed records, the cached
  * whole-fleet and single-element fetch, and the identifier lookup the plan uses.
  */
-export { ISO_POOL_SIZE, ISO_URL_WINDOW_MS, type CachePolicy } from './budget.js';
+export { ISO_POOL_SIZE, ISO_URL_WINDOW_MS, type CachePolicy } from './request-windows.js';
 export { CACHE_FORMAT_VERSION, IsoCache, cacheDirFor } from './cache.js';
 export type { IsoRunStats } from './cached-client.js';
 export { fetchIsoElement, fetchIsoSnapshot, type IsoProgress, type IsoSnapshot, type IsoSourceOptions } from './fetch.js';
