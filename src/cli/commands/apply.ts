@@ -26,6 +26,7 @@ import { printable } from '../../render/printable.js';
 import { journalState, latestJournal, readJournal, readKeptPlan, runStatus } from '../../state/index.js';
 import { connectProject, type ConnectFlags } from '../connect.js';
 import { writeLine, type RunContext } from '../context.js';
+import { parseDuration } from '../duration.js';
 
 export interface ApplyFlags extends ConnectFlags {
   yes?: boolean;
@@ -34,13 +35,6 @@ export interface ApplyFlags extends ConnectFlags {
   maxDuration?: string;
   config?: string;
   format: string;
-}
-
-/** `90s`, `10m`, `2h`, `500ms` → milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!m) throw new ConfigError('invalid_option', `--max-duration must look like 90s, 10m or 2h, got "${text}"`);
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
 function parseCount(text: string | undefined): number | undefined {
@@ -110,7 +104,7 @@ async function readPlan(path: string, cwd: string) {
 export async function runApplyCommand(file: string | undefined, flags: ApplyFlags, ctx: RunContext): Promise<number> {
   checkUsage(file, flags);
   const maxChanges = parseCount(flags.maxChanges);
-  const maxDurationMs = flags.maxDuration === undefined ? undefined : parseDuration(flags.maxDuration);
+  const maxDurationMs = flags.maxDuration === undefined ? undefined : parseDuration(flags.maxDuration, '--max-duration', '90s, 10m or 2h');
   const fromFile = file === undefined ? undefined : await readPlan(file, ctx.cwd);
   const config = await loadProjectConfig({ cwd: ctx.cwd, configPath: flags.config });
   const saved = fromFile ?? (flags.resume && !flags.yes ? await planToResume(config) : undefined);

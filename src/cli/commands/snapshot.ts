@@ -20,6 +20,7 @@ import { SNAPSHOT_COLUMNS, toSnapshotRow } from '../../sources/iso15143/row.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { connectProject, type ConnectFlags } from '../connect.js';
 import { writeLine, type RunContext } from '../context.js';
+import { parseDuration } from '../duration.js';
 
 export interface SnapshotFlags extends ConnectFlags {
   format: string;
@@ -45,18 +46,6 @@ export interface SnapshotOptions {
 /** Fleets of at least this many pages (100 assets each) get progress lines. */
 const PROGRESS_MIN_PAGES = 10;
 
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `15m`, `2h`, `1d`, `90s`, `0s` → milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/i.exec(text);
-  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined) {
-    throw new ConfigError('invalid_option', `--max-age must be a duration like 15m, 2h or 1d, got "${text}"`);
-  }
-  return Number(m[1]) * unit;
-}
-
 export function parseSnapshotFlags(flags: SnapshotFlags): SnapshotOptions {
   if (!['json', 'csv', 'ndjson'].includes(flags.format)) {
     throw new ConfigError('invalid_option', `--format must be json, csv or ndjson, got "${flags.format}"`);
@@ -67,7 +56,7 @@ export function parseSnapshotFlags(flags: SnapshotFlags): SnapshotOptions {
     format: flags.format as SnapshotFormat,
     ...(flags.out ? { out: flags.out } : {}),
     ...(id ? { id } : {}),
-    maxAgeMs: flags.maxAge === undefined ? ISO_URL_WINDOW_MS : parseDuration(flags.maxAge),
+    maxAgeMs: flags.maxAge === undefined ? ISO_URL_WINDOW_MS : parseDuration(flags.maxAge, '--max-age', '15m, 2h or 1d'),
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     allowPool: flags.useTroubleshootingPool === true,
   };
