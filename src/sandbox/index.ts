@@ -7,7 +7,7 @@
  *   await sandbox.close();
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../state/atomic-write.js';
 import { systemClock, type Clock } from './clock.js';
 import { FaultInjector, parseFaults, type FaultRule } from './faults.js';
 import { IsoRateLimiter, RestRateLimiter, DOCUMENTED_ISO_LIMITS, type IsoLimits, type RateLimits } from './rate-limit.js';
@@ -102,11 +102,7 @@ function persistence(store: Store, file: string | undefined) {
     if (timer) clearTimeout(timer);
     timer = undefined;
     const text = JSON.stringify(store.toSnapshot());
-    writing = writing.then(async () => {
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, text);
-      await rename(tmp, file);
-    });
+    writing = writing.then(() => writeFileAtomic(file, text));
     await writing;
   };
   if (file) {

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../sources/iso15143/atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { journalFile, journalState, readJournal, JOURNAL_DIR, type JournalState } from './journal.js';
 
 /** How an apply recorded in a journal ended. */

@@ -11,11 +11,12 @@
  * expired lock cannot both win, and a late renew cannot resurrect a lock that was taken over.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { LockError } from '../errors.js';
 import { printable } from '../render/printable.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 export const LOCK_FILE = 'apply.lock';
 export const DEFAULT_LEASE_MS = 60_000;
@@ -248,16 +249,9 @@ async function createExclusive(file: string, info: LockInfo): Promise<boolean> {
   }
 }
 
-/** Write a temporary file, then rename it over `file`: readers see the old or the new lock, never a mix. */
+/** Readers see the old or the new lock, never a mix. */
 async function replaceFile(file: string, info: LockInfo): Promise<void> {
-  const tmp = `${file}.${info.token}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, serialize(info));
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(file, serialize(info));
 }
 
 /** Runs `fn` holding `<stateDir>/apply.lock.guard` (exclusive create; removed afterwards). */

@@ -6,7 +6,8 @@
  * Exit codes: 0 no changes (or changes without --detailed-exitcode) · 1 the plan has errors ·
  * 2 changes (with --detailed-exitcode) · 3 a safety breach (the full plan is shown first).
  */
-import { mkdtemp, rename, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { writeFileAtomic } from '../../state/atomic-write.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, ExitCode } from '../../errors.js';
@@ -34,12 +35,6 @@ export function planExitCode(plan: Plan, detailed: boolean): number {
   if (!plan.safety.ok) return ExitCode.unsafe;
   if (plan.problems.some((p) => p.severity === 'error')) return ExitCode.error;
   return detailed && plan.changes.length > 0 ? ExitCode.changes : ExitCode.ok;
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
 }
 
 function targetError(code: string, messages: string[], hint: string): ConfigError {
@@ -73,7 +68,7 @@ export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise
     });
     if (unmatchedTargets) throw targetError('unknown_target', unmatchedTargets.map((u) => u.message), 'A target is Kind/identity as a plan shows it: a manifest\'s identity, or a live object\'s (* matches any characters).');
     for (const warning of warnings ?? []) writeLine(ctx.stderr, ctx.color.yellow(`warning: ${warning}`));
-    if (flags.out) await writeAtomically(resolve(ctx.cwd, flags.out), renderPlanJson(plan));
+    if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), renderPlanJson(plan));
     if (flags.format === 'json') ctx.stdout.write(renderPlanJson(plan));
     else if (flags.format === 'markdown') ctx.stdout.write(renderPlanMarkdown(plan));
     else {

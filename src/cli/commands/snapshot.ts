@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, TugError } from '../../errors.js';
 import { formatCount, plural } from '../../render/count.js';
 import { toCsv } from '../../render/csv.js';
-import { writeFileAtomic } from '../../sources/iso15143/atomic-write.js';
+import { writeFileAtomic } from '../../state/atomic-write.js';
 import { ISO_URL_WINDOW_MS } from '../../sources/iso15143/request-windows.js';
 import type { IsoRunStats } from '../../sources/iso15143/cached-client.js';
 import { fetchIsoElement, fetchIsoSnapshot, type IsoProgress, type IsoSourceOptions } from '../../sources/iso15143/fetch.js';

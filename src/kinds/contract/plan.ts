@@ -9,7 +9,6 @@
  * names are listed as unmanaged.
  */
 import { fingerprint } from '../../core/canonical.js';
-import type { Json } from '../../core/canonical.js';
 import { changeKey, type Change, type PlanProblem } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
 import type { Refs } from '../refs.js';

@@ -3,9 +3,8 @@
  * checks, and the hooks through which the checks across kinds (in this folder) learn what they need of
  * it. The kinds come from the registry (src/kinds/registry.ts).
  */
-import { KINDS, KIND_NAMES, type KindName, type Manifest } from '../../kinds/registry.js';
-import type { Check, DefinedField, IdentityValue, ManifestReference } from './hooks.js';
-import type { KindChecks } from './hooks.js';
+import { KINDS, KIND_NAMES, type KindName } from '../../kinds/registry.js';
+import type { Check, KindChecks } from './hooks.js';
 
 /** Every kind's own checks, kind by kind in registry order. */
 export function kindsOwnChecks(): Check[] {

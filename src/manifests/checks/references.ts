@@ -8,7 +8,6 @@ import type { KindName } from '../../kinds/registry.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { diagnosticAt, type ManifestDocument } from '../document.js';
 import { closest } from '../suggest.js';
-import type { PathSegment } from '../yaml.js';
 
 import { kindChecks } from './kind-checks.js';
 import type { CheckContext } from './hooks.js';

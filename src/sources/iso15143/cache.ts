@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../state/atomic-write.js';
 import { decide, pruneEntry, type CachePolicy, type CachedResponse, type Decision, type RequestRecord, type UrlEntry } from './request-windows.js';
 
 export const CACHE_FORMAT_VERSION = 1;

@@ -1,6 +1,7 @@
 /**
  * Atomic file writes (write a temporary file next to the target, then rename): a reader — or a crash —
- * sees the old file or the new one, never half of one. Used for the ISO cache and `tug snapshot --out`.
+ * sees the old file or the new one, never half of one. The one way tug replaces a file: plan and snapshot
+ * `--out`, the kept plan, the lock, the ISO cache, the sandbox's `--data` file.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
