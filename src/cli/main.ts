@@ -28,7 +28,8 @@ export interface CommandOutcome {
   exitCode: number;
 }
 
-export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCode: ExitCode.ok }): Command {
+/** The `tug` command itself: global --format, and output through the run context. */
+function rootCommand(ctx: RunContext): Command {
   const program = new Command('tug')
     .description('Declarative GitOps for Trackunit Iris: plan and apply depots, customers, custom fields, assets and rental contracts from YAML.')
     .version('0.1.0')
@@ -44,7 +45,10 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
       },
       outputError: () => undefined,
     });
+  return program;
+}
 
+function sandboxCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('sandbox')
     .description('Run the Trackunit API emulator (auth, sites, customers, custom fields, assets, rental, ISO 15143-3) on loopback')
@@ -65,7 +69,9 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .action(async (flags: SandboxFlags) => {
       await runSandbox(parseSandboxFlags(flags), flags.format as 'text' | 'json', ctx);
     });
+}
 
+function validateCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('validate')
     .description('Check manifests offline: YAML, schemas, references, custom field values, dates — every problem with file:line:col')
@@ -75,7 +81,9 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .action(async (paths: string[], flags: ValidateFlags) => {
       outcome.exitCode = await runValidate(paths, flags, ctx);
     });
+}
 
+function planCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('plan')
     .description('Show the minimal changes that would make the Trackunit account match the manifests (never writes)')
@@ -90,7 +98,9 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .action(async (flags: PlanFlags) => {
       outcome.exitCode = await runPlanCommand(flags, ctx);
     });
+}
 
+function applyCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('apply')
     .description('Apply a reviewed plan file (or, with --yes, plan and apply in one go): locked, journalled, resumable')
@@ -107,7 +117,9 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .action(async (plan: string | undefined, flags: ApplyFlags) => {
       outcome.exitCode = await runApplyCommand(plan, flags, ctx);
     });
+}
 
+function doctorCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('doctor')
     .description('Check configuration, credentials, clock skew, API entitlements and response shapes against Trackunit')
@@ -118,7 +130,9 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .action(async (flags: DoctorFlags) => {
       outcome.exitCode = await runDoctorCommand(flags, ctx);
     });
+}
 
+function snapshotCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('snapshot')
     .description('Export the ISO 15143-3 fleet snapshot (hour meters, positions, asset ids) as JSON, CSV or NDJSON, cached by the 15-minute rule')
@@ -134,7 +148,9 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .action(async (flags: SnapshotFlags) => {
       outcome.exitCode = await runSnapshotCommand(flags, ctx);
     });
+}
 
+function unlockCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('unlock')
     .description('Show who holds the apply lock of the state directory; with --force remove it (when that apply is surely gone)')
@@ -145,14 +161,23 @@ export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCo
     .action(async (flags: UnlockFlags) => {
       outcome.exitCode = await runUnlock(flags, ctx);
     });
+}
 
+function demoCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('demo')
     .description('Start the embedded sandbox with the demo fleet, then validate, plan and apply examples/ and show a second plan is empty')
     .action(async () => {
       outcome.exitCode = await runDemo(ctx);
     });
+}
 
+/** Every command, in the order `tug --help` lists them. */
+const COMMANDS = [sandboxCommand, validateCommand, planCommand, applyCommand, doctorCommand, snapshotCommand, unlockCommand, demoCommand];
+
+export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCode: ExitCode.ok }): Command {
+  const program = rootCommand(ctx);
+  for (const add of COMMANDS) add(program, ctx, outcome);
   return program;
 }
 
