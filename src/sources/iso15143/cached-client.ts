@@ -16,7 +16,7 @@ import type { ApiResponse, RequestSpec, TrackunitClient } from '../../trackunit/
 import { parseIsoDocument } from '../../trackunit/endpoints/iso.js';
 import { ApiError, AuthError, safePath } from '../../trackunit/errors.js';
 import { ISO_URL_WINDOW_MS, type CachePolicy, type Decision, type RequestRecord } from './request-windows.js';
-import type { IsoCache, StoredResponse } from './cache.js';
+import type { IsoCache } from './cache.js';
 
 /** What one run did, for the summary line and tests. */
 export interface IsoRunStats {
@@ -83,10 +83,14 @@ function refusal(url: string, decision: Extract<Decision, { action: 'refuse' }>,
   const staleHint = decision.stale ? ` A copy fetched at ${decision.stale.fetchedAt} is cached: a longer --max-age serves it.` : '';
   const meta = { url: path, retryAt: formatTime(decision.retryAt), reason: decision.reason };
   if (decision.reason === 'cooling-down') {
-    return new TugError('iso_url_cooling_down', `GET ${path}${lastText} has no usable cached response; Trackunit allows one request per URL every 15 minutes, so it may be asked again at ${when}`, {
-      hint: `Run again after ${formatTime(decision.retryAt)}, or pass --use-troubleshooting-pool to spend one of this URL's 50 troubleshooting requests (each comes back after 30 days).${staleHint}`,
-      meta,
-    });
+    return new TugError(
+      'iso_url_cooling_down',
+      `GET ${path}${lastText} has no usable cached response; Trackunit allows one request per URL every 15 minutes, so it may be asked again at ${when}`,
+      {
+        hint: `Run again after ${formatTime(decision.retryAt)}, or pass --use-troubleshooting-pool to spend one of this URL's 50 troubleshooting requests (each comes back after 30 days).${staleHint}`,
+        meta,
+      },
+    );
   }
   const why = decision.reason === 'pool-exhausted' ? 'its 50 troubleshooting requests are used up' : 'Trackunit refused it (429)';
   return new TugError('iso_rate_limited', `GET ${path}: ${why}; it may be asked again at ${when}`, {
@@ -113,81 +117,34 @@ export interface CachedIsoClient {
   settle(): Promise<void>;
 }
 
-export function cachedIsoClient(real: TrackunitClient, cache: IsoCache, options: CachedClientOptions): CachedIsoClient {
-  const { now, policy } = options;
-  const stats: IsoRunStats = { requests: 0, poolRequests: 0, throttled: 0, fromCache: 0 };
-  const pending = new Set<Promise<unknown>>();
+/** One run's ISO requests through the cache: decide, serve from the cache or send, and record it. */
+class CachedRequests {
+  readonly stats: IsoRunStats = { requests: 0, poolRequests: 0, throttled: 0, fromCache: 0 };
+  private readonly pending = new Set<Promise<unknown>>();
 
-  const fromCache = async (url: string, spec: RequestSpec, decision: Extract<Decision, { action: 'serve' }>): Promise<ApiResponse<unknown> | undefined> => {
-    const stored = await cache.read(url, decision.response);
-    if (!stored) return undefined;
-    stats.fromCache += 1;
-    const fetchedAt = Date.parse(decision.response.fetchedAt);
-    stats.oldestCachedAt = Math.min(stats.oldestCachedAt ?? fetchedAt, fetchedAt);
-    if (stored.status === 404) {
-      throw new ApiError({ method: 'GET', path: safePath(new URL(url)), status: 404, attempts: 0, family: spec.family, message: `not found (cached answer of ${decision.response.fetchedAt})` });
-    }
-    return { status: 200, headers: { 'content-type': stored.contentType }, body: undefined, text: stored.text };
-  };
+  constructor(
+    private readonly real: TrackunitClient,
+    private readonly cache: IsoCache,
+    private readonly options: CachedClientOptions,
+  ) {}
 
-  const send = async (url: string, spec: RequestSpec, pool: boolean): Promise<ApiResponse<unknown> | 'throttled'> => {
-    const record = await cache.beginRequest(url, now(), pool);
-    let response: ApiResponse<unknown>;
-    try {
-      response = await real.request({ ...spec, maxAttempts: 1 });
-    } catch (error) {
-      if (notSent(error)) {
-        await cache.cancelRequest(url, record);
-        throw error;
-      }
-      // A 429 was refused, so it used neither the normal allowance nor the pool.
-      count(pool && !(error instanceof ApiError && error.status === 429));
-      return handleFailure(url, record, error);
-    }
-    count(pool);
-    try {
-      parseIsoDocument(response.text, `GET ${safePath(new URL(url))}`); // only a readable body is kept
-    } catch (error) {
-      await cache.finishRequest(url, record, response.status, now());
-      throw failed(error, url, record, now());
-    }
-    await cache.finishRequest(url, record, response.status, now(), { status: 200, text: response.text, contentType: response.headers['content-type'] ?? '' });
-    return response;
-  };
+  private now(): number {
+    return this.options.now();
+  }
 
-  const count = (pool: boolean) => {
-    stats.requests += 1;
-    if (pool) stats.poolRequests += 1;
-  };
-
-  const handleFailure = async (url: string, record: RequestRecord, error: unknown): Promise<'throttled'> => {
-    const status = error instanceof ApiError ? error.status : 0;
-    if (status === 404) {
-      await cache.finishRequest(url, record, 404, now(), { status: 404, text: '', contentType: '' });
-      throw error;
-    }
-    await cache.finishRequest(url, record, status, now());
-    if (status !== 429) throw failed(error, url, record, now());
-    const retryAfter = longRetryAfterMs(error as ApiError, real.config.retry.maxRetryAfterMs);
-    if (retryAfter === undefined) return 'throttled';
-    const retryAt = now() + retryAfter;
-    await cache.refusedUntil(url, retryAt);
-    throw refusal(url, { action: 'refuse', reason: 'server-refused', retryAt, lastRequest: record }, now());
-  };
-
-  const request = async (spec: RequestSpec): Promise<ApiResponse<unknown>> => {
-    const url = requestUrl(real.config.irisUrl, spec);
-    for (let throttles = 0; ; ) {
-      const decision = cache.decide(url, now(), policy);
+  async request(spec: RequestSpec): Promise<ApiResponse<unknown>> {
+    const url = requestUrl(this.real.config.irisUrl, spec);
+    for (let throttles = 0; ;) {
+      const decision = this.cache.decide(url, this.now(), this.options.policy);
       if (decision.action === 'serve') {
-        const cached = await fromCache(url, spec, decision);
+        const cached = await this.fromCache(url, spec, decision);
         if (cached) return cached;
         continue; // the damaged response was dropped: decide again
       }
-      if (decision.action === 'refuse') throw refusal(url, decision, now());
-      const outcome = await send(url, spec, decision.pool);
+      if (decision.action === 'refuse') throw refusal(url, decision, this.now());
+      const outcome = await this.send(url, spec, decision.pool);
       if (outcome !== 'throttled') return outcome;
-      stats.throttled += 1;
+      this.stats.throttled += 1;
       throttles += 1;
       if (throttles >= MAX_THROTTLES) {
         throw new TugError('iso_rate_limited', `GET ${safePath(new URL(url))} was refused (429) ${throttles} times in a row by the per-second limit`, {
@@ -195,24 +152,90 @@ export function cachedIsoClient(real: TrackunitClient, cache: IsoCache, options:
         });
       }
     }
-  };
+  }
 
-  const tracked = <T>(promise: Promise<T>): Promise<T> => {
-    pending.add(promise);
+  private async fromCache(url: string, spec: RequestSpec, decision: Extract<Decision, { action: 'serve' }>): Promise<ApiResponse<unknown> | undefined> {
+    const stored = await this.cache.read(url, decision.response);
+    if (!stored) return undefined;
+    this.stats.fromCache += 1;
+    const fetchedAt = Date.parse(decision.response.fetchedAt);
+    this.stats.oldestCachedAt = Math.min(this.stats.oldestCachedAt ?? fetchedAt, fetchedAt);
+    if (stored.status === 404) {
+      throw new ApiError({
+        method: 'GET',
+        path: safePath(new URL(url)),
+        status: 404,
+        attempts: 0,
+        family: spec.family,
+        message: `not found (cached answer of ${decision.response.fetchedAt})`,
+      });
+    }
+    return { status: 200, headers: { 'content-type': stored.contentType }, body: undefined, text: stored.text };
+  }
+
+  private async send(url: string, spec: RequestSpec, pool: boolean): Promise<ApiResponse<unknown> | 'throttled'> {
+    const record = await this.cache.beginRequest(url, this.now(), pool);
+    let response: ApiResponse<unknown>;
+    try {
+      response = await this.real.request({ ...spec, maxAttempts: 1 });
+    } catch (error) {
+      if (notSent(error)) {
+        await this.cache.cancelRequest(url, record);
+        throw error;
+      }
+      // A 429 was refused, so it used neither the normal allowance nor the pool.
+      this.count(pool && !(error instanceof ApiError && error.status === 429));
+      return this.handleFailure(url, record, error);
+    }
+    this.count(pool);
+    try {
+      parseIsoDocument(response.text, `GET ${safePath(new URL(url))}`); // only a readable body is kept
+    } catch (error) {
+      await this.cache.finishRequest(url, record, response.status, this.now());
+      throw failed(error, url, record, this.now());
+    }
+    await this.cache.finishRequest(url, record, response.status, this.now(), { status: 200, text: response.text, contentType: response.headers['content-type'] ?? '' });
+    return response;
+  }
+
+  private count(pool: boolean): void {
+    this.stats.requests += 1;
+    if (pool) this.stats.poolRequests += 1;
+  }
+
+  private async handleFailure(url: string, record: RequestRecord, error: unknown): Promise<'throttled'> {
+    const status = error instanceof ApiError ? error.status : 0;
+    if (status === 404) {
+      await this.cache.finishRequest(url, record, 404, this.now(), { status: 404, text: '', contentType: '' });
+      throw error;
+    }
+    await this.cache.finishRequest(url, record, status, this.now());
+    if (status !== 429) throw failed(error, url, record, this.now());
+    const retryAfter = longRetryAfterMs(error as ApiError, this.real.config.retry.maxRetryAfterMs);
+    if (retryAfter === undefined) return 'throttled';
+    const retryAt = this.now() + retryAfter;
+    await this.cache.refusedUntil(url, retryAt);
+    throw refusal(url, { action: 'refuse', reason: 'server-refused', retryAt, lastRequest: record }, this.now());
+  }
+
+  /** `promise`, remembered until it settles (settle() waits for every one). */
+  tracked<T>(promise: Promise<T>): Promise<T> {
+    this.pending.add(promise);
     void promise.then(
-      () => pending.delete(promise),
-      () => pending.delete(promise),
+      () => this.pending.delete(promise),
+      () => this.pending.delete(promise),
     );
     return promise;
-  };
+  }
 
+  async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}
+
+export function cachedIsoClient(real: TrackunitClient, cache: IsoCache, options: CachedClientOptions): CachedIsoClient {
+  const requests = new CachedRequests(real, cache, options);
   const client = Object.create(real) as TrackunitClient;
-  Object.defineProperty(client, 'request', { value: <T>(spec: RequestSpec) => tracked(request(spec)) as Promise<ApiResponse<T>> });
-  return {
-    client,
-    stats,
-    settle: async () => {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
-    },
-  };
+  Object.defineProperty(client, 'request', { value: <T>(spec: RequestSpec) => requests.tracked(requests.request(spec)) as Promise<ApiResponse<T>> });
+  return { client, stats: requests.stats, settle: () => requests.settle() };
 }
