@@ -6,7 +6,7 @@
 import type { ApiFamily, ClientConfig } from './config.js';
 import { ApiError, OutcomeUnknownError, safePath, type OutcomeLookup, type Violation } from './errors.js';
 import { UndiciTransport, type HttpResponse, type Transport } from './http.js';
-import { RunMetrics, type MetricsSnapshot } from './metrics.js';
+import { RunMetrics, type FamilyMetrics, type MetricsSnapshot } from './metrics.js';
 import { RateScheduler, realClock, type SchedulerClock } from './rate-scheduler.js';
 import { attemptsAfterNetworkError, backoffMs, classifyNetworkError, classifyStatus, networkErrorCode, parseRetryAfter, unreachableReason, type Verdict } from './retry.js';
 import { TOKEN_MAX_ATTEMPTS, TokenProvider } from './auth.js';
@@ -72,8 +72,26 @@ function networkMessage(error: unknown, code: string, url: URL): string {
 
 function unreachableHint(code: string, hostAnswered: boolean): { hint?: string } {
   if (unreachableReason(code) === undefined || hostAnswered) return {};
-  return { hint: 'Nothing answers at the Iris URL. Check --iris-url, TRACKUNIT_IRIS_URL or trackunit.irisUrl in tug.yaml (for a local sandbox: is `tug sandbox` running on that port?).' };
+  return {
+    hint: 'Nothing answers at the Iris URL. Check --iris-url, TRACKUNIT_IRIS_URL or trackunit.irisUrl in tug.yaml (for a local sandbox: is `tug sandbox` running on that port?).',
+  };
 }
+
+type FailInit = { apiCode?: string; message: string; violations?: Violation[]; cause?: unknown; retryAfterMs?: number; hint?: string };
+
+/** One call of TrackunitClient.request, shared by its attempts. */
+interface Call {
+  spec: RequestSpec;
+  url: URL;
+  idempotent: boolean;
+  body: string | undefined;
+  metrics: FamilyMetrics;
+  maxAttempts: number;
+  fail(status: number, attempts: number, init: FailInit): ApiError;
+}
+
+/** One attempt: the token it used, and the response or the network error. */
+type Sent = { token: string; response: HttpResponse; networkError?: undefined } | { token: string; response?: undefined; networkError: unknown };
 
 export class TrackunitClient {
   readonly metrics = new RunMetrics();
@@ -110,96 +128,127 @@ export class TrackunitClient {
     await this.transport.close();
   }
 
+  /**
+   * One API call with the client's policies: the family's rate limit, a token (renewed once after a 401),
+   * metrics, and retries — of idempotent requests after network errors and retryable statuses, of any
+   * request after a 429 (nothing was written); a non-idempotent one whose outcome is unknown throws
+   * OutcomeUnknownError with its look-up instead of being sent again.
+   */
   async request<T = unknown>(spec: RequestSpec): Promise<ApiResponse<T>> {
-    const url = buildUrl(this.config.irisUrl, spec.path, spec.query);
-    const idempotent = spec.idempotent ?? spec.method !== 'POST';
-    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-    const family = this.metrics.family(spec.family);
-    const fail = (status: number, attempts: number, init: { apiCode?: string; message: string; violations?: Violation[]; cause?: unknown; retryAfterMs?: number; hint?: string }) =>
-      new ApiError({ method: spec.method, path: safePath(url), status, attempts, family: spec.family, ...init });
-    const maxAttempts = spec.maxAttempts ?? this.config.retry.maxAttempts;
+    const call = this.callOf(spec);
     let renewedAfter401 = false;
-
     for (let attempt = 1; ; attempt += 1) {
-      const slot = await this.scheduler.acquire(spec.family);
-      let token = '';
-      let response: HttpResponse | undefined;
-      let networkError: unknown;
-      try {
-        token = await this.tokens.token();
-        family.requests += 1;
-        family.bytesOut += body ? Buffer.byteLength(body) : 0;
-        response = await this.transport.send({
-          method: spec.method,
-          url,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: spec.accept ?? 'application/json',
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...spec.headers,
-          },
-          body,
-        });
-        family.bytesIn += response.bytesIn;
-      } catch (error) {
-        if (!token) throw error; // the token itself failed: an AuthError, already descriptive
-        networkError = error;
-      } finally {
-        slot.release();
-      }
-
+      const sent = await this.send(call);
       let verdict: Verdict;
-      if (response === undefined) {
-        const code = networkErrorCode(networkError);
-        verdict = classifyNetworkError(code, idempotent);
-        if (verdict.action === 'fail' || (verdict.action === 'retry' && attempt >= attemptsAfterNetworkError(code, this.hostAnswered, maxAttempts))) {
-          family.errors += 1;
-          throw fail(0, attempt, { apiCode: code, message: networkMessage(networkError, code, url), cause: networkError, ...unreachableHint(code, this.hostAnswered) });
-        }
+      if (sent.response === undefined) {
+        verdict = this.judgeNetworkError(call, attempt, sent.networkError);
       } else {
         this.hostAnswered = true;
-        if (response.status < 400) {
+        if (sent.response.status < 400) {
           this.scheduler.onSuccess(spec.family);
-          return { status: response.status, headers: response.headers, body: parseJson(response) as T, text: response.text };
+          return { status: sent.response.status, headers: sent.response.headers, body: parseJson(sent.response) as T, text: sent.response.text };
         }
-        const errorBody = (parseJson(response) ?? {}) as { code?: string; message?: string; violations?: Violation[] };
-        const details = { apiCode: errorBody.code, message: errorBody.message ?? `HTTP ${response.status}`, violations: errorBody.violations };
-        if (response.status === 401 && !renewedAfter401) {
+        if (sent.response.status === 401 && !renewedAfter401) {
           // The token may have expired early or been revoked: renew once, retry once.
           renewedAfter401 = true;
-          this.tokens.invalidate(token);
-          family.retries += 1;
+          this.tokens.invalidate(sent.token);
+          call.metrics.retries += 1;
           attempt -= 1;
           continue;
         }
-        verdict = classifyStatus(response.status, idempotent);
-        if (response.status === 429) {
-          family.rateLimited += 1;
-          const retryAfter = parseRetryAfter(response.headers['retry-after'], this.clock.now());
-          const { maxRetryAfterMs } = this.config.retry;
-          if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) {
-            family.errors += 1;
-            throw fail(429, attempt, { ...details, retryAfterMs: retryAfter, message: `${details.message} (Retry-After ${Math.round(retryAfter / 1000)} s is longer than the ${maxRetryAfterMs / 1000} s we wait)` });
-          }
-          this.scheduler.onRateLimited(spec.family, retryAfter, maxRetryAfterMs);
-        }
-        if (verdict.action === 'fail' || (verdict.action === 'retry' && attempt >= maxAttempts)) {
-          family.errors += 1;
-          const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers['retry-after'], this.clock.now()) : undefined;
-          throw fail(response.status, attempt, { ...details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
-        }
+        verdict = this.judgeStatus(call, attempt, sent.response);
       }
-
       if (verdict.action === 'unknown-outcome') {
-        family.errors += 1;
-        throw new OutcomeUnknownError(
-          { method: spec.method, path: safePath(url), status: response?.status ?? 0, attempts: attempt, family: spec.family, apiCode: verdict.reason, message: `ambiguous failure (${verdict.reason})` },
-          spec.lookup,
-        );
+        call.metrics.errors += 1;
+        const { method, family } = spec;
+        const init = {
+          method,
+          path: safePath(call.url),
+          status: sent.response?.status ?? 0,
+          attempts: attempt,
+          family,
+          apiCode: verdict.reason,
+          message: `ambiguous failure (${verdict.reason})`,
+        };
+        throw new OutcomeUnknownError(init, spec.lookup);
       }
-      family.retries += 1;
+      call.metrics.retries += 1;
       // 429s wait in the scheduler (the family is paused); everything else backs off here.
-      if (response?.status !== 429) await this.clock.sleep(backoffMs(attempt, this.config.retry, this.random));
+      if (sent.response?.status !== 429) await this.clock.sleep(backoffMs(attempt, this.config.retry, this.random));
     }
+  }
+
+  /** What every attempt of one call shares. */
+  private callOf(spec: RequestSpec): Call {
+    const url = buildUrl(this.config.irisUrl, spec.path, spec.query);
+    return {
+      spec,
+      url,
+      idempotent: spec.idempotent ?? spec.method !== 'POST',
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+      metrics: this.metrics.family(spec.family),
+      maxAttempts: spec.maxAttempts ?? this.config.retry.maxAttempts,
+      fail: (status, attempts, init) => new ApiError({ method: spec.method, path: safePath(url), status, attempts, family: spec.family, ...init }),
+    };
+  }
+
+  /** One attempt on the wire, inside the family's rate limit: the response, or the network error. */
+  private async send(call: Call): Promise<Sent> {
+    const { spec, body, metrics } = call;
+    const slot = await this.scheduler.acquire(spec.family);
+    let token = '';
+    try {
+      token = await this.tokens.token();
+      metrics.requests += 1;
+      metrics.bytesOut += body ? Buffer.byteLength(body) : 0;
+      const headers = {
+        authorization: `Bearer ${token}`,
+        accept: spec.accept ?? 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...spec.headers,
+      };
+      const response = await this.transport.send({ method: spec.method, url: call.url, headers, body });
+      metrics.bytesIn += response.bytesIn;
+      return { token, response };
+    } catch (error) {
+      if (!token) throw error; // the token itself failed: an AuthError, already descriptive
+      return { token, networkError: error };
+    } finally {
+      slot.release();
+    }
+  }
+
+  /** After a network error: retry, or throw once retries are spent or it cannot be retried. */
+  private judgeNetworkError(call: Call, attempt: number, networkError: unknown): Verdict {
+    const code = networkErrorCode(networkError);
+    const verdict = classifyNetworkError(code, call.idempotent);
+    if (verdict.action === 'fail' || (verdict.action === 'retry' && attempt >= attemptsAfterNetworkError(code, this.hostAnswered, call.maxAttempts))) {
+      call.metrics.errors += 1;
+      throw call.fail(0, attempt, { apiCode: code, message: networkMessage(networkError, code, call.url), cause: networkError, ...unreachableHint(code, this.hostAnswered) });
+    }
+    return verdict;
+  }
+
+  /** After an error status (not a first 401): retry (a 429 pauses the family), or throw. */
+  private judgeStatus(call: Call, attempt: number, response: HttpResponse): Verdict {
+    const errorBody = (parseJson(response) ?? {}) as { code?: string; message?: string; violations?: Violation[] };
+    const details = { apiCode: errorBody.code, message: errorBody.message ?? `HTTP ${response.status}`, violations: errorBody.violations };
+    const verdict = classifyStatus(response.status, call.idempotent);
+    const retryAfter = response.status === 429 ? parseRetryAfter(response.headers['retry-after'], this.clock.now()) : undefined;
+    if (response.status === 429) {
+      call.metrics.rateLimited += 1;
+      const { maxRetryAfterMs } = this.config.retry;
+      if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) {
+        call.metrics.errors += 1;
+        const message = `${details.message} (Retry-After ${Math.round(retryAfter / 1000)} s is longer than the ${maxRetryAfterMs / 1000} s we wait)`;
+        throw call.fail(429, attempt, { ...details, retryAfterMs: retryAfter, message });
+      }
+      this.scheduler.onRateLimited(call.spec.family, retryAfter, maxRetryAfterMs);
+    }
+    if (verdict.action === 'fail' || (verdict.action === 'retry' && attempt >= call.maxAttempts)) {
+      call.metrics.errors += 1;
+      throw call.fail(response.status, attempt, { ...details, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) });
+    }
+    return verdict;
   }
 }
