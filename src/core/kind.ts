@@ -12,11 +12,12 @@
  *   }
  *
  * `KindName`, `Manifest` and `LiveState` are derived from those, so a new kind is one folder, one
- * registry line, its schema and its endpoint module.
+ * registry line and one levels row (src/kinds/levels.ts), its schema and its endpoint module (README,
+ * "Adding a kind").
  *
  * The I/O a kind does (reading its lists, finding what a create made) is typed by the kind's
- * environment `E` — the API client, the check and look-up types — which the registry binds; the core
- * only passes those values through.
+ * environment `E` — the API client, the per-plan context, the validation and look-up types — which
+ * src/kinds/env.ts binds; the core only passes those values through.
  */
 import type { Json } from './canonical.js';
 import type { Change, PlanProblem } from './plan.js';
