@@ -37,17 +37,22 @@ export interface ReadOptions {
 
 /**
  * One read of per-object details that have no list form (a contract's items, an entity's custom field
- * values): chosen by the kind from the manifests and the lists, run by the I/O layer with a queue per
- * API family, and stored into the live state.
+ * values), as plain data: chosen by its kind from the manifests and the lists (detailReads), run by the
+ * I/O layer with a queue per API family (the kind's readDetail), and stored into the live state in the
+ * order the kinds chose them (storeDetail). `kind`, `part` and `liveId` are the key an inventory of
+ * reads can keep it by. Plain data, so 20,000 of them cost 20,000 small objects, not closures.
  */
-export interface DetailRead<Io> {
-  /** What is read (`values`, `contacts`, `contractItems`, …) and of which live object: the key an inventory of reads can keep it by. */
+export interface DetailRead {
+  kind: KindName;
+  /** What is read: `values`, `contacts`, `contractItems`, … */
   part: string;
-  liveId?: string;
+  /** Of which live object ('' for a read about many, e.g. the ISO snapshot for telematics). */
+  liveId: string;
   family: string;
-  read(io: Io): Promise<unknown>;
-  /** Puts the result into the live state; may return a warning (informational reads never fail a plan). */
-  store(live: LiveState, result: unknown): string | void;
+  /** The entity type of a custom field values read. */
+  entityType?: string;
+  /** The live objects a read about many is for. */
+  ids?: string[];
 }
 
 /** The types a kind's I/O and checks use, bound by the registry (the core only passes them through). */
@@ -83,7 +88,11 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
   /** Reads the kind's lists (the cheap, complete view of the account). */
   readLists(io: E['io'], desired: DesiredState, options: ReadOptions): Promise<Partial<LiveState>>;
   /** The per-object reads a plan needs, given the lists (only where a manifest can make a difference). */
-  detailReads?(desired: DesiredState, live: LiveState, ctx: E['ctx'], options: ReadOptions): Array<DetailRead<E['io']>>;
+  detailReads?(desired: DesiredState, live: LiveState, ctx: E['ctx'], options: ReadOptions): DetailRead[];
+  /** Runs one of the kind's detail reads. */
+  readDetail?(io: E['io'], read: DetailRead, options: ReadOptions): Promise<unknown>;
+  /** Puts its result into the live state; may return a warning (informational reads never fail a plan). */
+  storeDetail?(live: LiveState, read: DetailRead, result: unknown): string | void;
   /** Every identity a `--target` may name among the live objects. */
   liveIdentities(live: LiveState): Iterable<string | null | undefined>;
   /** The kind's changes. Pure. */

@@ -2,16 +2,14 @@
  * Helpers the kinds choose their per-object reads with (ResourceKind.detailReads). The Trackunit APIs
  * list sites, customers, definitions, assets and contracts, but have no list form for contract items
  * (one contract at a time), custom field values (one entity at a time) or contacts (one customer at a
- * time) — so each kind reads those only where a manifest can make a difference. Pure, except for the
- * `read` functions the I/O layer runs.
+ * time) — so each kind reads those only where a manifest can make a difference. Pure, except for
+ * readValues, which the I/O layer runs.
  */
-import type { DetailRead } from '../core/kind.js';
+import type { DetailRead, KindName } from '../core/kind.js';
+import type { LiveState } from '../core/state.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import { customFieldsApi, type EntityField } from '../trackunit/endpoints/custom-fields.js';
 import type { EntityType } from './common.js';
-
-/** A read for the plan, run by src/plan/read-live.ts. */
-export type LiveDetailRead = DetailRead<TrackunitClient>;
 
 /** Does a manifest's `customFields` set anything? */
 export const setsFields = (customFields: Record<string, unknown> | undefined): boolean => customFields !== undefined && Object.keys(customFields).length > 0;
@@ -29,20 +27,19 @@ export function pick<T extends { id: string }>(live: T[], keyOf: (item: T) => st
   return ids;
 }
 
-/**
- * Read one entity's custom field values into `live.values`; `also` sees them too (e.g. the customer
- * marker they may carry).
- */
-export function valuesRead(entityType: EntityType, entityId: string, also?: (live: Parameters<LiveDetailRead['store']>[0], fields: EntityField[]) => void): LiveDetailRead {
-  return {
-    part: 'values',
-    liveId: entityId,
-    family: 'custom-fields',
-    read: (client) => customFieldsApi(client).getValues(entityId, entityType),
-    store: (live, result) => {
-      const fields = (result as EntityField[] | undefined) ?? [];
-      live.values[entityId] = fields;
-      also?.(live, fields);
-    },
-  };
+/** A read of one entity's custom field values, for `kind`. */
+export function valuesRead(kind: KindName, entityType: EntityType, entityId: string): DetailRead {
+  return { kind, part: 'values', liveId: entityId, family: 'custom-fields', entityType };
+}
+
+/** Runs a values read. */
+export function readValues(client: TrackunitClient, read: DetailRead): Promise<EntityField[]> {
+  return customFieldsApi(client).getValues(read.liveId, read.entityType as EntityType);
+}
+
+/** Stores a values read's result under `live.values`; the fields, for what else the kind keeps of them. */
+export function storeValues(live: LiveState, read: DetailRead, result: unknown): EntityField[] {
+  const fields = (result as EntityField[] | undefined) ?? [];
+  live.values[read.liveId] = fields;
+  return fields;
 }

@@ -16,15 +16,14 @@
  * shared with buildPlan), plus the requests this read made per API family.
  */
 import pLimit from 'p-limit';
-import type { KindName, KindRegistry, ReadOptions } from '../core/kind.js';
+import type { DetailRead, KindName, KindRegistry, ReadOptions } from '../core/kind.js';
 import type { DesiredState, LiveState } from '../core/state.js';
-import type { TugEnv } from '../kinds/env.js';
+import type { TugEnv, TugKind } from '../kinds/env.js';
 import { emptyLiveState, REGISTRY } from '../kinds/registry.js';
 import type { Refs } from '../kinds/refs.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { ApiFamily } from '../trackunit/config.js';
 import type { FamilyMetrics, MetricsSnapshot } from '../trackunit/metrics.js';
-import type { LiveDetailRead } from '../kinds/live-reads.js';
 
 export interface ReadLiveOptions {
   /** tug.yaml prune.kinds: with Customer, the managed-by-tug markers of prune candidates are read. */
@@ -69,20 +68,27 @@ export function metricsDelta(before: MetricsSnapshot, after: MetricsSnapshot): M
   };
 }
 
+/** The kind a read belongs to; a kind that chooses reads must also run and store them. */
+function kindOf(kinds: Map<string, TugKind>, read: DetailRead): Required<Pick<TugKind, 'readDetail' | 'storeDetail'>> {
+  const kind = kinds.get(read.kind);
+  if (!kind?.readDetail || !kind.storeDetail) throw new Error(`internal: kind ${read.kind} chose a ${read.part} read it cannot run`);
+  return kind as Required<Pick<TugKind, 'readDetail' | 'storeDetail'>>;
+}
+
 async function readLists(client: TrackunitClient, desired: DesiredState, registry: KindRegistry<TugEnv>, options: ReadOptions): Promise<LiveState> {
   const parts = await Promise.all(registry.kinds.map((kind) => kind.readLists(client, desired, options)));
   return Object.assign(emptyLiveState(), ...parts) as LiveState;
 }
 
 /** Runs every read with a queue per API family; the results in the order of `reads`. */
-async function runReads(client: TrackunitClient, reads: LiveDetailRead[], concurrency: number | undefined): Promise<unknown[]> {
+async function runReads(client: TrackunitClient, kinds: Map<string, TugKind>, reads: DetailRead[], options: ReadOptions, concurrency: number | undefined): Promise<unknown[]> {
   const queues = new Map<string, ReturnType<typeof pLimit>>();
   const queue = (family: string) => {
     let limit = queues.get(family);
     if (!limit) queues.set(family, (limit = pLimit(concurrency ?? Math.max(1, (client.config.limits[family as ApiFamily]?.maxInFlight ?? 8) * 2))));
     return limit;
   };
-  return Promise.all(reads.map((r) => queue(r.family)(() => r.read(client))));
+  return Promise.all(reads.map((r) => queue(r.family)(() => kindOf(kinds, r).readDetail(client, r, options))));
 }
 
 export async function readLiveState(client: TrackunitClient, desired: DesiredState, options: ReadLiveOptions): Promise<LiveRead> {
@@ -96,10 +102,11 @@ export async function readLiveState(client: TrackunitClient, desired: DesiredSta
   const live = await readLists(client, desired, registry, readOptions);
   const refs = registry.context(desired, live);
   const reads = registry.kinds.flatMap((kind) => kind.detailReads?.(desired, live, refs, readOptions) ?? []);
-  const results = await runReads(client, reads, options.concurrency);
+  const kinds = new Map(registry.kinds.map((k) => [k.name as string, k]));
+  const results = await runReads(client, kinds, reads, readOptions, options.concurrency);
   const warnings: string[] = [];
   reads.forEach((read, i) => {
-    const warning = read.store(live, results[i]);
+    const warning = kindOf(kinds, read).storeDetail(live, read, results[i]);
     if (warning) warnings.push(warning);
   });
   return { live, refs, requests: metricsDelta(before, client.metricsSnapshot()), warnings };

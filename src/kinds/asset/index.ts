@@ -8,7 +8,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { assetsApi, type Asset } from '../../trackunit/endpoints/assets.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { setsFields, valuesRead } from '../live-reads.js';
+import { readValues, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import { assetRefKey } from './identity.js';
 import type { AssetManifest } from './manifest.js';
 import { resolvePins, type PinResolution, type PinsResult } from './pins.js';
@@ -48,8 +48,10 @@ export const assetKind: KindDefinition<'Asset'> = {
       const resolved = refs.asset(doc.manifest);
       if ('asset' in resolved) ids.add(resolved.asset.id);
     }
-    return live.assets.filter((a) => ids.has(a.id)).map((a) => valuesRead('ASSET', a.id));
+    return live.assets.filter((a) => ids.has(a.id)).map((a) => valuesRead('Asset', 'ASSET', a.id));
   },
+  readDetail: readValues,
+  storeDetail: (live, read, result) => void storeValues(live, read, result),
   liveIdentities: (live) =>
     live.assets.flatMap((a) => [`assetId=${a.id}`, a.serialNumber && `serialNumber=${a.serialNumber}`, a.externalReference && `externalReference=${a.externalReference}`]),
   plan: planAssets,

@@ -6,14 +6,15 @@
  * never compared); values of contracts whose manifest sets `customFields`; and, when a plan changes a
  * rental status, the ISO snapshot for hour meters and positions (telemetry.ts).
  */
+import type { DetailRead } from '../../core/kind.js';
 import { desiredOfKind } from '../../core/state.js';
 import { rentalApi, type Contract, type ContractItem } from '../../trackunit/endpoints/rental.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
+import { pick, readValues, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import type { ContractManifest } from './manifest.js';
 import { planContracts } from './plan.js';
-import { telemetryReads, type AssetTelemetry } from './telemetry.js';
+import { readTelemetry, storeTelemetry, telemetryReads, type AssetTelemetry } from './telemetry.js';
 
 declare module '../../core/manifest.js' {
   interface KindManifests {
@@ -42,17 +43,25 @@ export const contractKind: KindDefinition<'Contract'> = {
   detailReads: (desired, live, refs, options) => {
     const docs = desiredOfKind(desired, 'Contract');
     const byReference = (c: Contract) => c.externalReference;
-    const items = pick(live.contracts, byReference, new Set(docs.map((d) => d.identity))).map((id): LiveDetailRead => ({
+    const items = pick(live.contracts, byReference, new Set(docs.map((d) => d.identity))).map((id): DetailRead => ({
+      kind: 'Contract',
       part: 'contractItems',
       liveId: id,
       family: 'rental',
-      read: (client) => rentalApi(client).listContractItems(id),
-      store: (state, result) => void state.contractItems.push(...((result as ContractItem[] | undefined) ?? [])),
     }));
-    const values = pick(live.contracts, byReference, new Set(docs.filter((d) => setsFields(d.manifest.customFields)).map((d) => d.identity))).map((id) =>
-      valuesRead('RENTAL_CONTRACT', id),
-    );
-    return [...items, ...values, ...telemetryReads(refs, options)];
+    const withFields = new Set(docs.filter((d) => setsFields(d.manifest.customFields)).map((d) => d.identity));
+    const values = pick(live.contracts, byReference, withFields).map((id) => valuesRead('Contract', 'RENTAL_CONTRACT', id));
+    return [...items, ...values, ...telemetryReads(refs)];
+  },
+  readDetail: (client, read, options) => {
+    if (read.part === 'contractItems') return rentalApi(client).listContractItems(read.liveId);
+    return read.part === 'telemetry' ? readTelemetry(client, options) : readValues(client, read);
+  },
+  storeDetail: (live, read, result) => {
+    if (read.part === 'contractItems') live.contractItems.push(...((result as ContractItem[] | undefined) ?? []));
+    else if (read.part === 'telemetry') return storeTelemetry(live, read, result);
+    else storeValues(live, read, result);
+    return undefined;
   },
   liveIdentities: (live) => live.contracts.map((c) => c.externalReference),
   plan: planContracts,

@@ -5,9 +5,10 @@
  * when some asset's status actually changes (by the planner's own rule, changesRentalStatus).
  * Informational: a failure never fails the plan, it becomes a warning.
  */
-import type { ReadOptions } from '../../core/kind.js';
+import type { DetailRead, ReadOptions } from '../../core/kind.js';
+import type { LiveState } from '../../core/state.js';
+import type { TrackunitClient } from '../../trackunit/client.js';
 import { fetchIsoSnapshot } from '../../sources/iso15143/index.js';
-import type { LiveDetailRead } from '../live-reads.js';
 import type { Refs } from '../refs.js';
 import { changesRentalStatus } from './live-rental.js';
 
@@ -30,36 +31,35 @@ export function assetsChangingStatus(refs: Refs): Set<string> {
 }
 
 /** The snapshot read for the assets whose status changes; none when no status changes. */
-export function telemetryReads(refs: Refs, options: ReadOptions): LiveDetailRead[] {
-  const wanted = assetsChangingStatus(refs);
-  if (wanted.size === 0) return [];
-  return [
-    {
-      part: 'telemetry',
-      family: 'iso-fleet',
-      read: async (client) => {
-        try {
-          return await fetchIsoSnapshot({ client, stateDir: stateDirOf(options), ...(options.now ? { now: options.now } : {}) });
-        } catch (error) {
-          return error as Error;
-        }
-      },
-      store: (state, result) => {
-        if (result instanceof Error) return `hour meters and positions are not shown: the ISO 15143-3 snapshot could not be read (${result.message})`;
-        for (const record of (result as Awaited<ReturnType<typeof fetchIsoSnapshot>>).records) {
-          const id = record.metadata?.machineId;
-          if (!id || !wanted.has(id)) continue;
-          state.telemetry[id] = {
-            ...(record.operatingHours ? { hours: record.operatingHours.hours, ...(record.operatingHours.datetime ? { hoursAt: record.operatingHours.datetime } : {}) } : {}),
-            ...(record.location
-              ? { latitude: record.location.latitude, longitude: record.location.longitude, ...(record.location.datetime ? { locationAt: record.location.datetime } : {}) }
-              : {}),
-          };
-        }
-        return undefined;
-      },
-    },
-  ];
+export function telemetryReads(refs: Refs): DetailRead[] {
+  const ids = [...assetsChangingStatus(refs)];
+  return ids.length === 0 ? [] : [{ kind: 'Contract', part: 'telemetry', liveId: '', family: 'iso-fleet', ids }];
+}
+
+/** The cached snapshot, or the error that kept it from being read (informational: it becomes a warning). */
+export async function readTelemetry(client: TrackunitClient, options: ReadOptions): Promise<unknown> {
+  try {
+    return await fetchIsoSnapshot({ client, stateDir: stateDirOf(options), ...(options.now ? { now: options.now } : {}) });
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/** Hour meter and last position of each asset the read is for; a warning when the snapshot could not be read. */
+export function storeTelemetry(live: LiveState, read: DetailRead, result: unknown): string | undefined {
+  if (result instanceof Error) return `hour meters and positions are not shown: the ISO 15143-3 snapshot could not be read (${result.message})`;
+  const wanted = new Set(read.ids);
+  for (const record of (result as Awaited<ReturnType<typeof fetchIsoSnapshot>>).records) {
+    const id = record.metadata?.machineId;
+    if (!id || !wanted.has(id)) continue;
+    live.telemetry[id] = {
+      ...(record.operatingHours ? { hours: record.operatingHours.hours, ...(record.operatingHours.datetime ? { hoursAt: record.operatingHours.datetime } : {}) } : {}),
+      ...(record.location
+        ? { latitude: record.location.latitude, longitude: record.location.longitude, ...(record.location.datetime ? { locationAt: record.location.datetime } : {}) }
+        : {}),
+    };
+  }
+  return undefined;
 }
 
 /** Where the ISO cache lives; the plan command always says. */

@@ -14,10 +14,11 @@ import type { LiveState, DesiredState } from '../../core/state.js';
 import { desiredOfKind } from '../../core/state.js';
 import type { EntityField } from '../../trackunit/endpoints/custom-fields.js';
 import { customersApi, type Customer, type CustomerContact } from '../../trackunit/endpoints/customers.js';
-import type { KindName } from '../../core/kind.js';
+import type { DetailRead, KindName } from '../../core/kind.js';
+import type { TrackunitClient } from '../../trackunit/client.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { pick, setsFields, valuesRead, type LiveDetailRead } from '../live-reads.js';
+import { pick, readValues, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import { CUSTOMER_MARKER_KEY } from '../ownership.js';
 import type { CustomerManifest } from './manifest.js';
 import { normalizeContact } from './normalize.js';
@@ -49,36 +50,35 @@ function marking(live: LiveState, prune: KindName[]): boolean {
   return prune.includes('Customer') && live.definitions.some((d) => d.key === CUSTOMER_MARKER_KEY && d.entityType === 'CUSTOMER');
 }
 
-function customerReads(desired: DesiredState, live: LiveState, prune: KindName[]): LiveDetailRead[] {
+function customerReads(desired: DesiredState, live: LiveState, prune: KindName[]): DetailRead[] {
   const docs = desiredOfKind(desired, 'Customer');
   const withMarker = marking(live, prune);
   const byReference = (c: Customer) => c.externalReference;
-  // Values read for a customer carry its marker too: free to keep, and the planner may use it.
-  const keepMarker = (id: string) => (state: LiveState, fields: EntityField[]) => {
-    if (fields.some((f) => f.definition.key === CUSTOMER_MARKER_KEY)) state.customerMarkers[id] = markerOf(fields);
-  };
   const values = pick(live.customers, byReference, new Set(docs.filter((d) => withMarker || setsFields(d.manifest.customFields)).map((d) => d.identity)));
   const contacts = pick(live.customers, byReference, new Set(docs.filter((d) => d.manifest.contacts !== undefined).map((d) => d.identity)));
   const named = new Set(docs.map((d) => d.identity));
   // A customer without an externalReference can never carry a valid marker (ownership.ts): no read.
   const candidates = withMarker ? live.customers.filter((c) => c.externalReference !== null && c.externalReference !== '' && !named.has(c.externalReference)) : [];
   return [
-    ...values.map((id) => valuesRead('CUSTOMER', id, keepMarker(id))),
-    ...contacts.map((id): LiveDetailRead => ({
-      part: 'contacts',
-      liveId: id,
-      family: 'customers',
-      read: (client) => customersApi(client).listContacts(id),
-      store: (state, result) => void (state.contacts[id] = (result as CustomerContact[] | undefined) ?? []),
-    })),
-    ...candidates.map((c): LiveDetailRead => ({
-      part: 'marker',
-      liveId: c.id,
-      family: 'custom-fields',
-      read: (client) => valuesRead('CUSTOMER', c.id).read(client),
-      store: (state, result) => void (state.customerMarkers[c.id] = markerOf((result as EntityField[] | undefined) ?? [])),
-    })),
+    ...values.map((id) => valuesRead('Customer', 'CUSTOMER', id)),
+    ...contacts.map((id): DetailRead => ({ kind: 'Customer', part: 'contacts', liveId: id, family: 'customers' })),
+    // The marker is read as the customer's values, but kept only as the marker.
+    ...candidates.map((c): DetailRead => ({ ...valuesRead('Customer', 'CUSTOMER', c.id), part: 'marker' })),
   ];
+}
+
+function readCustomerDetail(client: TrackunitClient, read: DetailRead): Promise<unknown> {
+  return read.part === 'contacts' ? customersApi(client).listContacts(read.liveId) : readValues(client, read);
+}
+
+function storeCustomerDetail(live: LiveState, read: DetailRead, result: unknown): void {
+  if (read.part === 'contacts') live.contacts[read.liveId] = (result as CustomerContact[] | undefined) ?? [];
+  else if (read.part === 'marker') live.customerMarkers[read.liveId] = markerOf((result as EntityField[] | undefined) ?? []);
+  else {
+    const fields = storeValues(live, read, result);
+    // Values read for a customer carry its marker too: free to keep, and the planner may use it.
+    if (fields.some((f) => f.definition.key === CUSTOMER_MARKER_KEY)) live.customerMarkers[read.liveId] = markerOf(fields);
+  }
 }
 
 export const customerKind: KindDefinition<'Customer'> = {
@@ -91,6 +91,8 @@ export const customerKind: KindDefinition<'Customer'> = {
   emptyLive: () => ({ customers: [], contacts: {}, customerMarkers: {} }),
   readLists: async (client) => ({ customers: await customersApi(client).list() }),
   detailReads: (desired, live, _refs, options) => customerReads(desired, live, options.prune),
+  readDetail: readCustomerDetail,
+  storeDetail: storeCustomerDetail,
   liveIdentities: (live) => live.customers.map((c) => c.externalReference),
   plan: planCustomers,
   createdLookup: (reference) => ({ kind: 'customer', field: 'externalReference', value: reference }),

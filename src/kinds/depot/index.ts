@@ -6,7 +6,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { sitesApi, type Site } from '../../trackunit/endpoints/sites.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { pick, setsFields, valuesRead } from '../live-reads.js';
+import { pick, readValues, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import { depotExternalReference, depotKeyOf } from '../ownership.js';
 import type { DepotManifest } from './manifest.js';
 import { planDepots } from './plan.js';
@@ -37,8 +37,10 @@ export const depotKind: KindDefinition<'Depot'> = {
         .filter((d) => setsFields(d.manifest.customFields))
         .map((d) => d.identity),
     );
-    return pick(live.sites, depotKeyOf, withFields).map((id) => valuesRead('SITE', id));
+    return pick(live.sites, depotKeyOf, withFields).map((id) => valuesRead('Depot', 'SITE', id));
   },
+  readDetail: readValues,
+  storeDetail: (live, read, result) => void storeValues(live, read, result),
   liveIdentities: (live) => live.sites.map(depotKeyOf),
   plan: planDepots,
   createdLookup: (key) => ({ kind: 'site', field: 'externalReference', value: depotExternalReference(key) }),
