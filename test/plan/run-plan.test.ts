@@ -78,6 +78,23 @@ describe('runPlan: examples/ against the demo seed', () => {
     expect(result.plan.fingerprint).toMatch(/\S/);
   });
 
+  it('plans without telematics, with a warning, when the ISO snapshot cannot be read', async () => {
+    const failing = await start({ faults: 'iso-fleet:500=1' });
+    const freshState = await mkdtemp(join(tmpdir(), 'tug-run-plan-iso-'));
+    const client = sandboxClient(failing);
+    try {
+      const result = await runPlan({ client, config: { ...config, stateDir: freshState }, manifests });
+      expect(failing.requestLog.count((e) => e.family === 'iso-fleet')).toBeGreaterThan(0);
+      expect(result.warnings).toEqual([expect.stringMatching(/^hour meters and positions are not shown: the ISO 15143-3 snapshot could not be read \(/)]);
+      expect(result.plan.changes.some((c) => c.notes.some((n) => n.startsWith('rental status')))).toBe(false);
+      expect(result.plan.summary.Asset.sync).toBe(30);
+    } finally {
+      await client.close();
+      await failing.close();
+      await rm(freshState, { recursive: true, force: true });
+    }
+  });
+
   it('is byte-identical for identical inputs, and --target narrows it', async () => {
     const [a, b] = [await plan(config, manifests), await plan(config, manifests)];
     expect(JSON.stringify(b.plan)).toBe(JSON.stringify(a.plan));
