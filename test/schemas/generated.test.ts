@@ -25,8 +25,10 @@ describe('generated schema kind lists', () => {
     expect(tug.$defs.thresholdMap.properties.Depot.description).toBe('The threshold for depots.');
     expect(new RegExp(tug.properties.protect.items.pattern).test('Worksite/harbour')).toBe(true);
     expect(tug.properties.protect.items.errorMessage).toContain('Asset, Contract, Worksite or `*`');
-    // Removing it again gives back the committed files exactly.
+    // Removing it again gives back exactly what the registry writes (compared with that, not with the
+    // committed files, so a stale file fails only the test above, the one naming the command).
     const back = generatedSchemas((file) => out[file as (typeof GENERATED)[number]], registryKinds());
-    for (const file of GENERATED) expect(back[file]).toBe(readSchema(file));
+    const current = generatedSchemas(readSchema, registryKinds());
+    for (const file of GENERATED) expect(back[file]).toBe(current[file]);
   });
 });
