@@ -2,7 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import { convergedLine, describeRemaining, outcomesWith, type ApplyReport } from '../apply/report.js';
 import { plural } from './count.js';
-import { printable } from './plan-text.js';
+import { printable } from './printable.js';
 
 export function renderApplyText(report: ApplyReport, c: ChalkInstance): string {
   const lines: string[] = [];
