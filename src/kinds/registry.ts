@@ -1,7 +1,7 @@
 /**
  * The registry of resource kinds: the one list of what tug manages. A kind is one folder under
  * src/kinds/<kind>/ whose index.ts implements the core's contract (src/core/kind.ts) — plus one line
- * here, its schema in schemas/ and its endpoint module in src/trackunit/endpoints/. Everything that
+ * here, one row in levels.ts, its schema in schemas/ and its endpoint module in src/trackunit/endpoints/. Everything that
  * treats kinds alike (plan, reads, targets, apply's look-ups, validation) goes through this list.
  *
  * Kinds are listed in dependency order; the levels of their changes are one table, levels.ts, beside
@@ -24,8 +24,7 @@ export { assetRefKey } from './asset/identity.js';
 export { LEVELS } from './levels.js';
 export type { KindDefinition } from './env.js';
 
-
-
+/** In dependency order; each kind's level comes from the table. */
 const ALL: TugKind[] = [customFieldDefinitionKind, depotKind, customerKind, assetKind, contractKind].map(
   (kind: KindDefinition) => ({ ...kind, level: LEVELS[kind.name] }) as TugKind,
 );
