@@ -1,7 +1,8 @@
 /**
- * What an apply did, as data (the JSON report; src/render/apply-text.ts and apply-markdown.ts show it): one outcome per change, counts per kind and
- * op, the client's request/retry/429 figures, wall time, whether it stopped early, and the convergence
- * check (a plan made right after the apply must hold nothing for what was applied).
+ * What an apply did, as data (the JSON report; render/apply-text.ts and apply-markdown.ts show it): one
+ * outcome per change, counts per kind and op, the client's request/retry/429 figures, wall time, whether
+ * it stopped early, and the convergence check (a plan made right after the apply must hold nothing for
+ * what was applied).
  */
 import type { Op } from '../core/plan.js';
 import { ExitCode } from '../errors.js';
