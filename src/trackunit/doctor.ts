@@ -52,8 +52,10 @@ async function checkClock(client: TrackunitClient, now: () => number): Promise<C
     const received = now();
     const serverDate = Date.parse(response.headers.date ?? '');
     if (Number.isNaN(serverDate)) return { name: 'clock', status: 'skip', detail: 'the server sent no Date header' };
-    // The Date header has 1-second resolution: compare against the middle of the round trip.
-    const skew = Math.round((sent + received) / 2 - serverDate);
+    // The Date header truncates to whole seconds: the server's time was somewhere in [date, date + 1 s),
+    // so compare the middle of that second with the middle of the round trip (else a request near the
+    // end of a second reads as up to 1 s ahead, and a slow one as more).
+    const skew = Math.round((sent + received) / 2 - (serverDate + 500));
     const detail = `local clock is ${Math.abs(skew) < 1000 ? 'within 1 s of' : `${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'}`} the server`;
     return { name: 'clock', status: Math.abs(skew) > SKEW_WARN_MS ? 'warn' : 'ok', detail };
   } catch (error) {
