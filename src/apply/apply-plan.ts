@@ -59,8 +59,12 @@ export interface ApplyInput {
 
 /** A plan apply must not execute: another format, a safety breach (exit 3), or errors (exit 1). */
 export function refuseUnusable(plan: Plan): void {
-  if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
-    throw new TugError('plan_format', `The plan has format version ${String(plan.formatVersion)}; this tug applies format version ${PLAN_FORMAT_VERSION} only`);
+  const version: unknown = plan.formatVersion;
+  if (version !== PLAN_FORMAT_VERSION) {
+    throw new TugError('plan_format', `The plan has format version ${String(version)}, but this tug applies format version ${PLAN_FORMAT_VERSION} only.`, {
+      hint: 'Make the plan again with this version of tug (`tug plan --out plan.json`).',
+      meta: { formatVersion: typeof version === 'number' ? version : String(version), expectedFormatVersion: PLAN_FORMAT_VERSION },
+    });
   }
   if (!sealHolds(plan)) {
     throw new TugError('plan_tampered', 'The plan was changed after it was made: its content does not match its digest.', {

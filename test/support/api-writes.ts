@@ -90,7 +90,7 @@ export function apiWrites(client: TrackunitClient) {
       updateDefinition: (id: string, patch: DefinitionInput) => body<Definition>(customFieldWrites.updateDefinition(id, json(patch))),
       removeDefinition: async (id: string) => void (await send(request('custom-fields', 'DELETE', byId(DEFINITIONS_PATH, id)))),
       setValues: (entityId: string, entityType: EntityType | undefined, values: SetValueItem[]) =>
-        body<SetValuesResult>({ ...customFieldWrites.setValues(entityType as EntityType, entityId, json(values) as Json[]), body: json({ entityId, entityType, values }) }),
+        body<SetValuesResult>(customFieldWrites.setValues(entityType as EntityType, entityId, json(values) as Json[])),
       createValue: (input: CreateValueInput) => body<ValueRecord>(request('custom-fields', 'POST', VALUES_PATH, input)),
       updateValue: (valueId: string, value: FieldValue) => body<ValueRecord>(request('custom-fields', 'PATCH', byId(VALUES_PATH, valueId), { value })),
       removeValue: async (valueId: string) => void (await send(request('custom-fields', 'DELETE', byId(VALUES_PATH, valueId)))),

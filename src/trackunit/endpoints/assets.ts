@@ -137,11 +137,6 @@ function listAssets(client: TrackunitClient, filter: AssetFilter): Promise<Asset
   );
 }
 
-/**
- * Assets whose `field` equals `value` exactly: one GET with that filter. Should a server ignore the
- * (assumed) filter, the page holds other assets; then every asset is read and matched here, rather than
- * answering a false "not found".
- */
 /** The Assets API's writes, as data: apply sends them (src/apply/execute-change.ts). */
 export const assetWrites = {
   /** Partial update; 403 for an asset shared in from another account [assumed]. */
