@@ -7,6 +7,7 @@ import type { ClientConfig } from './config.js';
 import { ApiError } from './errors.js';
 import type { TrackunitClient } from './client.js';
 import type { EndpointProbe } from './endpoints/common.js';
+import { SITES_PATH } from './endpoints/sites.js';
 import type { MetricsSnapshot } from './metrics.js';
 import { shapeMismatches } from './shapes.js';
 import { TugError } from '../errors.js';
@@ -48,7 +49,7 @@ async function checkCredentials(client: TrackunitClient): Promise<CheckResult> {
 async function checkClock(client: TrackunitClient, now: () => number): Promise<CheckResult> {
   try {
     const sent = now();
-    const response = await client.request({ family: 'sites', method: 'GET', path: '/api/site/v1/sites', query: { size: 1 } });
+    const response = await client.request({ family: 'sites', method: 'GET', path: SITES_PATH, query: { size: 1 } });
     const received = now();
     const serverDate = Date.parse(response.headers.date ?? '');
     if (Number.isNaN(serverDate)) return { name: 'clock', status: 'skip', detail: 'the server sent no Date header' };
