@@ -22,7 +22,7 @@ export interface AssetTelemetry {
 }
 
 /** Live asset ids whose rental status the manifests change. */
-export function assetsChangingStatus(refs: Refs): Set<string> {
+function assetsChangingStatus(refs: Refs): Set<string> {
   const ids = new Set<string>();
   for (const { doc, asset } of refs.assetManifests().byAssetId.values()) {
     if (changesRentalStatus(asset.rentalStatus, doc.manifest.rentalStatus)) ids.add(asset.id);
@@ -63,7 +63,7 @@ export function storeTelemetry(live: LiveState, read: DetailRead, result: unknow
 }
 
 /** Where the ISO cache lives; the plan command always says. */
-export function stateDirOf(options: ReadOptions): string {
+function stateDirOf(options: ReadOptions): string {
   if (options.stateDir === undefined) throw new Error('internal: the plan read the ISO 15143-3 snapshot without a state directory');
   return options.stateDir;
 }
