@@ -124,6 +124,18 @@ describe('apply refuses an edited plan file', () => {
     const resealed = await applyRefused(project, file, 4);
     expect(resealed).toContain('Customer/CUST-1002 (update): what it depends on moved since the plan: the requests differ from the reviewed ones: requests/0/body/email, requests/0/body/name');
   });
+  it('a create re-sealed as idempotent (so it would be re-sent blindly): stale (exit 4), nothing written (applyRefused counts the writes)', async () => {
+    const project = await converged();
+    project.append('manifests/customers.yaml', '---\nkind: Customer\nexternalReference: CUST-9001\nname: Flag Flippers ApS\n');
+    const file = await planOut(project);
+    const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+    const create = plan.changes.find((c) => c.key === 'create:Customer/CUST-9001')!;
+    expect(create.requests[0]!.idempotent).toBe(false);
+    create.requests[0]!.idempotent = true;
+    writeFileSync(file, renderPlanJson({ ...plan, ...sealOf(unsealed(plan)) }));
+    const stderr = await applyRefused(project, file, 4);
+    expect(stderr).toContain('Customer/CUST-9001 (create): what it depends on moved since the plan: the requests differ from the reviewed ones: requests/0/idempotent');
+  });
 });
 
 describe('what apply still does', () => {
