@@ -15,6 +15,7 @@ import { TrackunitClient } from '../src/trackunit/client.js';
 import { clientConfig } from '../src/trackunit/config.js';
 import { figures, round, table } from './lib/report.js';
 import { spawnSandbox } from './lib/sandbox-process.js';
+import { LocalStateStore } from '../src/state/local-store.js';
 
 const ASSETS = 20_000;
 const PAGES = ASSETS / 100;
@@ -48,7 +49,7 @@ async function measure(url: string, stateDir: string): Promise<Run> {
   const timer = setInterval(sample, 20);
   const t0 = performance.now();
   try {
-    const snapshot = await fetchIsoSnapshot({ client, stateDir });
+    const snapshot = await fetchIsoSnapshot({ client, state: new LocalStateStore(stateDir) });
     const wallMs = performance.now() - t0;
     sample();
     if (snapshot.records.length !== ASSETS) throw new Error(`got ${snapshot.records.length} records, expected ${ASSETS}`);

@@ -73,6 +73,9 @@ export class StalePlanError extends TugError {
 /** Another apply holds the lock. */
 export class LockError extends TugError {}
 
+/** The state store (directory or database) cannot be used: unreachable, misconfigured, or lost mid-run. */
+export class StateStoreError extends TugError {}
+
 /** Wraps anything that is not a TugError so the CLI can print it uniformly. */
 export function toTugError(error: unknown): TugError {
   if (error instanceof TugError) return error;

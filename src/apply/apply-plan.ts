@@ -10,12 +10,12 @@
 import type { ProjectConfig } from '../config/load.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../core/plan.js';
 import { sealHolds } from '../core/plan-digest.js';
-import { LockError, TugError } from '../errors.js';
+import { ExitCode, LockError, TugError } from '../errors.js';
 import type { ManifestSet } from '../manifests/index.js';
 import { runPlan } from '../plan/run-plan.js';
 import { assertSameSources, sourceFiles } from '../plan/source.js';
 import { renderPlanJson } from '../render/plan-json.js';
-import { acquireLock, keepPlan, openJournal, startLeaseRenewal, type Journal } from '../state/index.js';
+import { accountOf, LocalStateStore, startLeaseRenewal, type AccountState, type JournalWriter, type LockInfo, type StateStore } from '../state/index.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { MetricsSnapshot } from '../trackunit/metrics.js';
 import { checkConvergence } from './convergence.js';
@@ -41,10 +41,16 @@ export interface ApplyInput {
   config: ProjectConfig;
   /** The manifests the plan was made from: the stale check and the convergence check plan them again. */
   manifests: ManifestSet;
-  /** Lock and journal directory; default config.stateDir. */
+  /** Where the lock, the journal and the ISO cache of the re-plans live; default a local store in `stateDir`. */
+  state?: StateStore;
+  /** With no `state`: the local state directory; default config.stateDir. */
   stateDir?: string;
-  /** ISO snapshot cache of the re-plans; default the state directory. */
+  /** ISO snapshot cache of the re-plans when it is not `state`'s (an embedded sandbox's throwaway one). */
+  isoState?: Pick<StateStore, 'account'>;
+  /** With no `isoState`: a local directory for it. */
   isoStateDir?: string;
+  /** Hears the lock once taken (it names the holder it took over from, if any). */
+  onLock?: (info: LockInfo) => void;
   now?: () => number;
   /** Changes at once within a batch; default config.concurrency. */
   concurrency?: number;
@@ -89,34 +95,44 @@ function assertNoErrors(plan: Plan): void {
 export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   refuseUnusable(input.plan);
   assertSameSources(input.plan.source, sourceFiles(input.config, input.manifests));
-  const stateDir = input.stateDir ?? input.config.stateDir;
-  const lock = await acquireLock(stateDir, { now: input.now, ...(input.leaseMs ? { leaseMs: input.leaseMs } : {}) });
+  const store = input.state ?? new LocalStateStore(input.stateDir ?? input.config.stateDir);
+  const isoState = input.isoState ?? (input.isoStateDir !== undefined ? new LocalStateStore(input.isoStateDir) : store);
+  const state = store.account(accountOf(input.client.config));
+  const lock = await state.lock.acquire({ now: input.now, ...(input.leaseMs ? { leaseMs: input.leaseMs } : {}) });
   let lost: LockError | undefined;
   const stopRenewal = startLeaseRenewal(lock, undefined, (error) => {
     if (error instanceof LockError && error.code === 'lock_lost') lost = error;
   });
   try {
-    return await applyLocked(input, stateDir, () => lost);
+    input.onLock?.(lock.info);
+    return await applyLocked(input, { state, isoState }, () => lost ?? lock.lost?.());
   } finally {
     stopRenewal();
     await lock.release();
   }
 }
 
+interface Stores {
+  /** The account's lock, journals and plans. */
+  state: AccountState;
+  /** Where the re-plans' ISO cache lives. */
+  isoState: Pick<StateStore, 'account'>;
+}
+
 /** The same manifests and targets as the saved plan, against the account as it is now. */
-const replan = (input: ApplyInput, stateDir: string) =>
+const replan = (input: ApplyInput, stores: Stores) =>
   runPlan({
     client: input.client,
     config: input.config,
     manifests: input.manifests,
     targets: input.plan.source.targets,
     now: input.now,
-    isoStateDir: input.isoStateDir ?? stateDir,
+    state: stores.isoState,
   });
 
 /** Plans again, re-checks safety, refuses stale changes; returns the changes decided without running. */
-async function checkFresh(input: ApplyInput, stateDir: string, prior: PriorRun): Promise<Map<string, ChangeOutcome>> {
-  const { plan: fresh } = await replan(input, stateDir);
+async function checkFresh(input: ApplyInput, stores: Stores, prior: PriorRun): Promise<Map<string, ChangeOutcome>> {
+  const { plan: fresh } = await replan(input, stores);
   assertSafe(fresh, 'fresh');
   const check = compareWithFresh(input.plan, fresh, new Set([...prior.applied, ...prior.started]), prior.applied);
   if (check.stale.length > 0) throw staleError(check.stale);
@@ -128,23 +144,39 @@ async function checkFresh(input: ApplyInput, stateDir: string, prior: PriorRun):
   return decided;
 }
 
-async function applyLocked(input: ApplyInput, stateDir: string, lockLost: () => LockError | undefined): Promise<ApplyReport> {
+async function applyLocked(input: ApplyInput, stores: Stores, lockLost: () => LockError | undefined): Promise<ApplyReport> {
   const now = input.now ?? Date.now;
   const started = now();
   const before = input.client.metricsSnapshot();
-  const prior = await readPriorRun(stateDir, input.plan, input.resume ?? false, input.planFile);
-  const decided = await checkFresh(input, stateDir, prior);
-  await keepPlan(stateDir, input.plan.fingerprint, renderPlanJson(input.plan));
-  const journal = openJournal(stateDir, input.plan, { now });
+  const { journals } = stores.state;
+  const prior = await readPriorRun(journals, input.plan, input.resume ?? false, input.planFile);
+  const decided = await checkFresh(input, stores, prior);
+  await journals.keepPlan(input.plan.fingerprint, renderPlanJson(input.plan));
+  const journal = await journals.open(input.plan, { now });
   try {
     const run = await execute(input, journal, prior, decided, { started, now, lockLost });
-    const convergence = checkConvergence((await replan(input, stateDir)).plan, run.outcomes);
+    if (journal.failure) throw stateLost(journal.failure, run.outcomes);
+    const convergence = checkConvergence((await replan(input, stores)).plan, run.outcomes);
     const report = buildReport(input, journal, run, convergence, before, now() - started, prior);
-    journal.finish(journalSummary(report));
+    await journal.finish(journalSummary(report));
     return report;
   } finally {
-    journal.close();
+    await journal.close();
   }
+}
+
+/**
+ * The journal could not be written (the state database went away): the run stopped before its next
+ * request. Exit 5 like any partial apply; `--resume` from any machine finishes it once the store is back.
+ */
+function stateLost(failure: Error, outcomes: ChangeOutcome[]): TugError {
+  const applied = outcomes.filter((o) => o.status === 'applied').length;
+  return new TugError('state_lost', `The apply stopped: its journal could not be written (${failure.message}). ${applied} of ${outcomes.length} changes were applied before that.`, {
+    exitCode: ExitCode.partial,
+    hint: 'Nothing more was sent once the journal failed. When the state store is reachable again, run `tug apply --resume` (from this or any machine that shares the store): requests whose outcome was not recorded are looked up before anything is sent again.',
+    meta: { applied, total: outcomes.length },
+    cause: failure,
+  });
 }
 
 interface Clock {
@@ -153,14 +185,14 @@ interface Clock {
   lockLost: () => LockError | undefined;
 }
 
-async function execute(input: ApplyInput, journal: Journal, prior: PriorRun, decided: Map<string, ChangeOutcome>, clock: Clock) {
+async function execute(input: ApplyInput, journal: JournalWriter, prior: PriorRun, decided: Map<string, ChangeOutcome>, clock: Clock) {
   const ctx: ExecContext = {
     client: input.client,
     journal,
     refs: createRefResolver(input.client, input.plan.changes),
     prior: prior.requests,
     assertWritable: () => {
-      const lost = clock.lockLost();
+      const lost = clock.lockLost() ?? journal.failure;
       if (lost) throw lost;
     },
   };
@@ -170,6 +202,7 @@ async function execute(input: ApplyInput, journal: Journal, prior: PriorRun, dec
     decided,
     stopReason: (startedChanges) => {
       if (clock.lockLost()) return 'the apply lock was lost';
+      if (journal.failure) return 'the journal could not be written';
       if (input.maxChanges !== undefined && startedChanges >= input.maxChanges) return `--max-changes ${input.maxChanges} reached`;
       if (input.maxDurationMs !== undefined && clock.now() - clock.started >= input.maxDurationMs) return '--max-duration reached';
       return undefined;
@@ -183,7 +216,7 @@ async function execute(input: ApplyInput, journal: Journal, prior: PriorRun, dec
 
 function buildReport(
   input: ApplyInput,
-  journal: Journal,
+  journal: JournalWriter,
   run: Awaited<ReturnType<typeof runBatches>>,
   convergence: ApplyReport['convergence'],
   before: MetricsSnapshot,

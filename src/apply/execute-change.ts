@@ -8,7 +8,8 @@
 import type { Json } from '../core/canonical.js';
 import type { Change, PlannedRequest } from '../core/plan.js';
 import { toTugError } from '../errors.js';
-import type { Journal, JournalError } from '../state/journal.js';
+import type { JournalError } from '../state/journal.js';
+import type { JournalWriter } from '../state/store.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import { ApiError, OutcomeUnknownError } from '../trackunit/errors.js';
 import { findCreated, identityLookup, isCreate, isOwnCreate } from './identity.js';
@@ -24,10 +25,10 @@ export interface PriorRequests {
 
 export interface ExecContext {
   client: TrackunitClient;
-  journal: Journal;
+  journal: JournalWriter;
   refs: RefResolver;
   prior: PriorRequests;
-  /** Throws when writing must stop (the lock was lost). */
+  /** Throws when writing must stop (the lock was lost, the journal cannot be written). */
   assertWritable(): void;
 }
 
@@ -57,12 +58,13 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<C
         ctx.refs.record(refOf(change), created);
       }
     }
-    ctx.journal.changeOutcome(change.key, 'applied', ownId ? { liveId: ownId } : undefined);
+    await ctx.journal.changeOutcome(change.key, 'applied', ownId ? { liveId: ownId } : undefined);
     return { status: 'applied', ...(ownId ? { liveId: ownId } : {}) };
   } catch (error) {
     const e = toTugError(error);
     const failure = { code: e.code, message: e.message };
-    ctx.journal.changeOutcome(change.key, 'failed', { error: failure });
+    // A journal that failed already says why the run stops (journal.failure); recording this is best effort.
+    await ctx.journal.changeOutcome(change.key, 'failed', { error: failure }).catch(() => undefined);
     return { status: 'failed', error: failure };
   }
 }
@@ -74,22 +76,23 @@ async function runRequest(ctx: ExecContext, change: Change, index: number, ownId
   if (ctx.prior.inFlight.has(`${change.key}#${index}`) && isCreate(request)) {
     const found = await findCreated(ctx.client, change, index, sent.path, claimed);
     if (found !== undefined) {
-      ctx.journal.outcome(change.key, index, { status: 'done', createdId: found });
+      await ctx.journal.outcome(change.key, index, { status: 'done', createdId: found });
       return found;
     }
   }
   ctx.assertWritable();
   const lookup = isOwnCreate(change, index) ? identityLookup(change.kind, change.id) : undefined;
-  ctx.journal.intent(change.key, index, { method: request.method, path: sent.path, ...(lookup ? { lookup: { ...lookup } } : {}) });
+  await ctx.journal.intent(change.key, index, { method: request.method, path: sent.path, ...(lookup ? { lookup: { ...lookup } } : {}) });
+  let id: string | undefined;
   try {
-    const id = isCreate(request) ? await sendCreate(ctx, change, index, sent, claimed) : await sendOnce(ctx, request, sent);
-    ctx.journal.outcome(change.key, index, { status: 'done', ...(id !== undefined ? { createdId: id } : {}) });
-    return id;
+    id = isCreate(request) ? await sendCreate(ctx, change, index, sent, claimed) : await sendOnce(ctx, request, sent);
   } catch (error) {
     const e = toTugError(error);
-    ctx.journal.outcome(change.key, index, { status: error instanceof OutcomeUnknownError ? 'unknown' : 'failed', error: { code: e.code, message: e.message } });
+    await ctx.journal.outcome(change.key, index, { status: error instanceof OutcomeUnknownError ? 'unknown' : 'failed', error: { code: e.code, message: e.message } }).catch(() => undefined);
     throw error;
   }
+  await ctx.journal.outcome(change.key, index, { status: 'done', ...(id !== undefined ? { createdId: id } : {}) });
+  return id;
 }
 
 /** Updates, deletes and upserts: the client retries them itself. A DELETE answered 404 is done already. */

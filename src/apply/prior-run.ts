@@ -6,8 +6,9 @@
  */
 import type { Plan } from '../core/plan.js';
 import { TugError } from '../errors.js';
-import { journalState, readJournal } from '../state/journal.js';
+import { journalState } from '../state/journal.js';
 import { blocksFreshRun, runStatus } from '../state/kept-plan.js';
+import type { JournalStore } from '../state/store.js';
 import type { PriorRequests } from './execute-change.js';
 
 export interface PriorRun {
@@ -21,8 +22,8 @@ export interface PriorRun {
 const empty = (): PriorRun => ({ requests: { done: new Map(), inFlight: new Set() }, applied: new Set(), started: new Set() });
 
 /** `planFile`: how the user named the plan (for the hint); undefined when it came from `--yes`. */
-export async function readPriorRun(stateDir: string, plan: Plan, resume: boolean, planFile?: string): Promise<PriorRun> {
-  const read = await readJournal(stateDir, plan.fingerprint);
+export async function readPriorRun(journals: JournalStore, plan: Plan, resume: boolean, planFile?: string): Promise<PriorRun> {
+  const read = await journals.read(plan.fingerprint);
   const state = journalState(read.entries);
   if (!resume) {
     const status = read.exists ? runStatus(state) : 'complete';

@@ -43,7 +43,7 @@ export async function runBatches(ctx: ExecContext, changes: Change[], options: R
     const deps = await Promise.all(change.dependsOn.map((k) => results.get(k)).filter((p) => p !== undefined));
     const blocker = deps.find((d) => d.status !== 'applied' && !(d.status === 'skipped' && d.reason?.startsWith('already applied')));
     if (blocker) {
-      ctx.journal.changeOutcome(change.key, 'skipped', { reason: `depends on ${blocker.status} ${blocker.key}` });
+      await ctx.journal.changeOutcome(change.key, 'skipped', { reason: `depends on ${blocker.status} ${blocker.key}` }).catch(() => undefined);
       return finish({ ...base(change), status: 'skipped', reason: `depends on ${blocker.status} ${blocker.key}` });
     }
     return limit(async () => {

@@ -15,6 +15,7 @@ import { runValidate, type ValidateFlags } from './commands/validate.js';
 import { runPlanCommand, type PlanFlags } from './commands/plan.js';
 import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
 import { runSnapshotCommand, type SnapshotFlags } from './commands/snapshot.js';
+import { runStateMigrate, runStateShow, type StateShowFlags } from './commands/state.js';
 import { runUnlock, type UnlockFlags } from './commands/unlock.js';
 import { createRunContext, writeLine, type RunContext } from './context.js';
 import { usageError } from './usage-error.js';
@@ -153,13 +154,36 @@ function snapshotCommand(program: Command, ctx: RunContext, outcome: CommandOutc
 function unlockCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('unlock')
-    .description('Show who holds the apply lock of the state directory; with --force remove it (when that apply is surely gone)')
-    .option('--force', 'remove the lock, whoever holds it', false)
+    .description('Show who holds the apply lock (state directory, or the account\'s lock in the state database); with --force remove it (when that apply is surely gone)')
+    .option('--force', 'remove the lock, whoever holds it (postgres: also ends the holder\'s database session)', false)
     .option('--config <file>', 'project configuration (default: ./tug.yaml)')
-    .option('--state-dir <dir>', 'state directory (default: stateDir of tug.yaml, or state/)')
+    .option('--state-dir <dir>', 'local state directory (default: stateDir of tug.yaml, or state/)')
     .addOption(new Option('--format <format>', 'output: text or json').choices(['text', 'json']).default('text'))
     .action(async (flags: UnlockFlags) => {
       outcome.exitCode = await runUnlock(flags, ctx);
+    });
+}
+
+function stateCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
+  const state = program.command('state').description('Inspect or prepare the state store (tug.yaml `state`: local directory or PostgreSQL)');
+  state
+    .command('show')
+    .description('Lock holder, last journals and ISO 15143-3 budget per URL (next free time, troubleshooting pool left) of the account(s)')
+    .option('--config <file>', 'project configuration (default: ./tug.yaml)')
+    .option('--state-dir <dir>', 'local state directory (default: stateDir of tug.yaml, or state/)')
+    .option('--iris-url <url>', 'the account\'s Iris URL (default: TRACKUNIT_IRIS_URL, tug.yaml, or https://iris.trackunit.com)')
+    .option('--journals <n>', 'how many recent journals to list', '5')
+    .addOption(new Option('--format <format>', 'output: text or json').choices(['text', 'json']).default('text'))
+    .action(async (flags: StateShowFlags) => {
+      outcome.exitCode = await runStateShow(flags, ctx);
+    });
+  state
+    .command('migrate')
+    .description('Create or upgrade the postgres state backend\'s tables now (otherwise done on first use)')
+    .option('--config <file>', 'project configuration (default: ./tug.yaml)')
+    .addOption(new Option('--format <format>', 'output: text or json').choices(['text', 'json']).default('text'))
+    .action(async (flags: { config?: string; format?: string }) => {
+      outcome.exitCode = await runStateMigrate(flags, ctx);
     });
 }
 
@@ -173,7 +197,7 @@ function demoCommand(program: Command, ctx: RunContext, outcome: CommandOutcome)
 }
 
 /** Every command, in the order `tug --help` lists them. */
-const COMMANDS = [sandboxCommand, validateCommand, planCommand, applyCommand, doctorCommand, snapshotCommand, unlockCommand, demoCommand];
+const COMMANDS = [sandboxCommand, validateCommand, planCommand, applyCommand, doctorCommand, snapshotCommand, unlockCommand, stateCommand, demoCommand];
 
 export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCode: ExitCode.ok }): Command {
   const program = rootCommand(ctx);
@@ -192,7 +216,7 @@ export async function main(argv: string[], ctx: RunContext = createRunContext())
   const program = buildProgram(ctx, outcome);
   let failed: Command | undefined;
   // Which command a usage error came from: its --format and its --help hint.
-  for (const command of [program, ...program.commands]) {
+  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride((error) => {
       failed = command;
       throw error;

@@ -29,6 +29,7 @@ export interface ProjectConfig {
   rateLimits: Partial<Record<ApiFamily, FamilyLimit>>;
   concurrency: number;
   stateDir: string;
+  state: { backend: 'local' | 'postgres'; schema: string };
   prune: { kinds: KindName[]; allowDanglingReferences: string[] };
   protect: string[];
   safety: { maxDeletes: ThresholdMap; maxUpdates: ThresholdMap; guardEmptyDesiredState: boolean };
@@ -54,6 +55,7 @@ function resolveConfig(raw: ProjectConfigFile, file: string | undefined, dir: st
     rateLimits: raw.rateLimits ?? {},
     concurrency: raw.concurrency ?? 4,
     stateDir: resolve(dir, raw.stateDir ?? 'state'),
+    state: { backend: raw.state?.backend ?? 'local', schema: raw.state?.schema ?? 'tug' },
     prune: { kinds: raw.prune?.kinds ?? [], allowDanglingReferences: raw.prune?.allowDanglingReferences ?? [] },
     protect: raw.protect ?? [],
     safety: {

@@ -11,6 +11,12 @@ export type { KindName } from '../core/manifest.js';
 export type { Threshold, ThresholdMap } from '../core/safety.js';
 
 
+export interface StateConfig {
+  backend?: 'local' | 'postgres';
+  /** postgres: the schema of tug's tables; default `tug`. */
+  schema?: string;
+}
+
 export interface ProjectConfigFile {
   apiVersion?: 'tug/v1';
   /**
@@ -32,6 +38,8 @@ export interface ProjectConfigFile {
   concurrency?: number;
   /** Lock, journal and caches; relative to tug.yaml; default `state`. */
   stateDir?: string;
+  /** The state backend: `local` (stateDir, the default) or `postgres` (TUG_STATE_DATABASE_URL). */
+  state?: StateConfig;
   prune?: {
     /** Kinds whose managed objects tug may delete when their manifest disappears. Default: none. */
     kinds?: KindName[];

@@ -28,10 +28,10 @@ import type { DesiredState, LiveState } from './state.js';
 export type { KindManifests, KindName, Manifest, ManifestOf } from './manifest.js';
 
 /** What the plan's reads know besides the desired state: tug.yaml's prune kinds and where state lives. */
-export interface ReadOptions {
+export interface ReadOptions<S = unknown> {
   prune: KindName[];
-  /** State directory (the ISO 15143-3 cache lives under it); needed only by reads of the snapshot. */
-  stateDir?: string;
+  /** The state store (the ISO 15143-3 cache lives in it); needed only by reads of the snapshot. */
+  state?: S;
   now?: () => number;
 }
 
@@ -67,6 +67,8 @@ export interface KindEnv {
   lookup: unknown;
   /** Entity type of custom field values. */
   entityType: string;
+  /** Where reads keep state between runs (the ISO 15143-3 cache). */
+  state: unknown;
 }
 
 export interface ResourceKind<K extends KindName = KindName, E extends KindEnv = KindEnv> {
@@ -86,11 +88,11 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
   /** The kind's parts of an empty live state. */
   emptyLive(): Partial<LiveState>;
   /** Reads the kind's lists (the cheap, complete view of the account). */
-  readLists(io: E['io'], desired: DesiredState, options: ReadOptions): Promise<Partial<LiveState>>;
+  readLists(io: E['io'], desired: DesiredState, options: ReadOptions<E['state']>): Promise<Partial<LiveState>>;
   /** The per-object reads a plan needs, given the lists (only where a manifest can make a difference). */
-  detailReads?(desired: DesiredState, live: LiveState, ctx: E['ctx'], options: ReadOptions): DetailRead[];
+  detailReads?(desired: DesiredState, live: LiveState, ctx: E['ctx'], options: ReadOptions<E['state']>): DetailRead[];
   /** Runs one of the kind's detail reads. */
-  readDetail?(io: E['io'], read: DetailRead, options: ReadOptions): Promise<unknown>;
+  readDetail?(io: E['io'], read: DetailRead, options: ReadOptions<E['state']>): Promise<unknown>;
   /** Puts its result into the live state; may return a warning (informational reads never fail a plan). */
   storeDetail?(live: LiveState, read: DetailRead, result: unknown): string | void;
   /** Every identity a `--target` may name among the live objects. */

@@ -3,8 +3,9 @@
  * and look-ups, the per-plan reference resolution (refs.ts), manifest checks, and the client's
  * outcome look-up after an ambiguous create.
  */
-import type { KindEnv, KindName, ResourceKind } from '../core/kind.js';
+import type { KindEnv, KindName, ReadOptions, ResourceKind } from '../core/kind.js';
 
+import type { StateStore } from '../state/store.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { OutcomeLookup } from '../trackunit/errors.js';
 import type { EntityType } from './common.js';
@@ -17,7 +18,11 @@ export interface TugEnv extends KindEnv {
   validation: KindChecks;
   lookup: OutcomeLookup;
   entityType: EntityType;
+  state: Pick<StateStore, 'account'>;
 }
+
+/** The plan's read options as tug's kinds see them. */
+export type TugReadOptions = ReadOptions<TugEnv['state']>;
 
 export type TugKind<K extends KindName = KindName> = ResourceKind<K, TugEnv>;
 

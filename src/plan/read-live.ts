@@ -16,9 +16,9 @@
  * shared with buildPlan), plus the requests this read made per API family.
  */
 import pLimit from 'p-limit';
-import type { DetailRead, KindName, KindRegistry, ReadOptions } from '../core/kind.js';
+import type { DetailRead, KindName, KindRegistry } from '../core/kind.js';
 import type { DesiredState, LiveState } from '../core/state.js';
-import type { TugEnv, TugKind } from '../kinds/env.js';
+import type { TugEnv, TugKind, TugReadOptions } from '../kinds/env.js';
 import { emptyLiveState, REGISTRY } from '../kinds/registry.js';
 import type { Refs } from '../kinds/refs.js';
 import type { TrackunitClient } from '../trackunit/client.js';
@@ -33,8 +33,8 @@ export interface ReadLiveOptions {
    * scheduler still bounds what is in flight; this only bounds what waits for it.
    */
   concurrency?: number;
-  /** Where the ISO 15143-3 cache lives (read for `pin:` identifiers and telematics). */
-  stateDir?: string;
+  /** The state store the ISO 15143-3 cache lives in (read for `pin:` identifiers and telematics). */
+  state?: TugEnv['state'];
   /** The ISO cache's clock (the 15-minute rule). */
   now?: () => number;
   /** The kinds to read; default the registry. */
@@ -75,13 +75,13 @@ function kindOf(kinds: Map<string, TugKind>, read: DetailRead): Required<Pick<Tu
   return kind as Required<Pick<TugKind, 'readDetail' | 'storeDetail'>>;
 }
 
-async function readLists(client: TrackunitClient, desired: DesiredState, registry: KindRegistry<TugEnv>, options: ReadOptions): Promise<LiveState> {
+async function readLists(client: TrackunitClient, desired: DesiredState, registry: KindRegistry<TugEnv>, options: TugReadOptions): Promise<LiveState> {
   const parts = await Promise.all(registry.kinds.map((kind) => kind.readLists(client, desired, options)));
   return Object.assign(emptyLiveState(), ...parts) as LiveState;
 }
 
 /** Runs every read with a queue per API family; the results in the order of `reads`. */
-async function runReads(client: TrackunitClient, kinds: Map<string, TugKind>, reads: DetailRead[], options: ReadOptions, concurrency: number | undefined): Promise<unknown[]> {
+async function runReads(client: TrackunitClient, kinds: Map<string, TugKind>, reads: DetailRead[], options: TugReadOptions, concurrency: number | undefined): Promise<unknown[]> {
   const queues = new Map<string, ReturnType<typeof pLimit>>();
   const queue = (family: string) => {
     let limit = queues.get(family);
@@ -93,9 +93,9 @@ async function runReads(client: TrackunitClient, kinds: Map<string, TugKind>, re
 
 export async function readLiveState(client: TrackunitClient, desired: DesiredState, options: ReadLiveOptions): Promise<LiveRead> {
   const registry = options.registry ?? REGISTRY;
-  const readOptions: ReadOptions = {
+  const readOptions: TugReadOptions = {
     prune: options.prune,
-    ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
+    ...(options.state !== undefined ? { state: options.state } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
   const before = client.metricsSnapshot();

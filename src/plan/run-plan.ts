@@ -11,6 +11,8 @@ import { ManifestError } from '../errors.js';
 import type { PinsResult } from '../kinds/asset/pins.js';
 import { REGISTRY } from '../kinds/registry.js';
 import type { ManifestSet } from '../manifests/index.js';
+import { LocalStateStore } from '../state/local-store.js';
+import type { StateStore } from '../state/store.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { MetricsSnapshot } from '../trackunit/metrics.js';
 import { toDesiredState } from './desired.js';
@@ -28,7 +30,9 @@ export interface RunPlanInput {
   now?: () => number;
   /** Per-object reads queued per API family (see readLiveState); default from the client's limits. */
   readConcurrency?: number;
-  /** Where the ISO snapshot cache lives; default the project's state directory. */
+  /** The state store the ISO snapshot cache lives in; default the local state directory `isoStateDir`. */
+  state?: Pick<StateStore, 'account'>;
+  /** With no `state`: the directory of a local one; default the project's state directory. */
   isoStateDir?: string;
 }
 
@@ -67,7 +71,7 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
   const before = client.metricsSnapshot();
   const { live, refs, warnings } = await readLiveState(client, desired, {
     prune: config.prune.kinds,
-    stateDir: input.isoStateDir ?? config.stateDir,
+    state: input.state ?? new LocalStateStore(input.isoStateDir ?? config.stateDir),
     now,
     ...(input.readConcurrency ? { concurrency: input.readConcurrency } : {}),
   });

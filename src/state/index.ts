@@ -1,9 +1,13 @@
 /**
- * The local state directory and the files tug keeps: the apply lock, the write-ahead journal, the plan kept
- * beside it, and reading a plan file back (caches live with their sources; atomic-write.ts is the one way any
- * of them is replaced).
+ * What tug keeps between runs, behind the StateStore interface (store.ts) with two backends: the local
+ * state directory (local-store.ts over lock.ts, journal.ts, kept-plan.ts) and PostgreSQL (postgres/).
+ * Also reading a plan file back, and the one way any file is replaced (atomic-write.ts).
  */
+export * from './account.js';
 export * from './lock.js';
 export * from './journal.js';
 export * from './kept-plan.js';
 export * from './plan-file.js';
+export * from './store.js';
+export { LocalStateStore } from './local-store.js';
+export { openStateStore } from './open.js';

@@ -121,12 +121,22 @@ export function journalFile(stateDir: string, fingerprint: string): string {
   return join(stateDir, JOURNAL_DIR, `${name}.jsonl`);
 }
 
-/** Opens (creating or continuing) the journal of `plan`; a torn last line is cut off first. */
-export function openJournal(
-  stateDir: string,
-  plan: { fingerprint: string },
-  options: { now?: () => number; host?: string; pid?: number } = {},
-): Journal {
+export interface JournalOpenOptions {
+  now?: () => number;
+  host?: string;
+  pid?: number;
+}
+
+/** An open journal file: append entry fields (seq and time are added), durable when it returns. */
+export interface JournalFile {
+  file: string;
+  repairedTornTail: boolean;
+  append(fields: Record<string, unknown>): void;
+  close(): void;
+}
+
+/** Opens (creating or continuing) the journal file of `plan` and writes its `open` entry; a torn last line is cut off first. */
+export function openJournalFile(stateDir: string, plan: { fingerprint: string }, options: JournalOpenOptions = {}): JournalFile {
   const now = options.now ?? Date.now;
   const file = journalFile(stateDir, plan.fingerprint);
   mkdirSync(dirname(file), { recursive: true });
@@ -143,38 +153,52 @@ export function openJournal(
     for (let written = 0; written < line.length; ) written += writeSync(fd, line, written, line.length - written);
     fsyncSync(fd);
   };
-
-  append({
-    type: 'open',
-    fingerprint: plan.fingerprint,
-    host: options.host ?? os.hostname(),
-    pid: options.pid ?? process.pid,
-    ...(parsed?.tornTail ? { repairedTornTail: true } : {}),
-  });
+  const repairedTornTail = parsed?.tornTail ?? false;
+  append(entryFields.open(plan.fingerprint, options.host ?? os.hostname(), options.pid ?? process.pid, repairedTornTail));
   return {
     file,
-    fingerprint: plan.fingerprint,
-    repairedTornTail: parsed?.tornTail ?? false,
-    intent: (changeKey, requestIndex, detail) =>
-      append({ type: 'intent', changeKey, requestIndex, ...pickRequest(detail) }),
-    outcome: (changeKey, requestIndex, result) =>
-      append({
-        type: 'outcome',
-        changeKey,
-        requestIndex,
-        status: result.status,
-        ...(result.createdId !== undefined ? { createdId: result.createdId } : {}),
-        ...(result.error ? { error: pickError(result.error) } : {}),
-      }),
-    changeOutcome: (changeKey, status, detail) =>
-      append({ type: 'change', changeKey, status, ...(detail ? { detail: pickChangeDetail(detail) } : {}) }),
-    finish: (summary) => append({ type: 'finish', summary: { ...summary } }),
+    repairedTornTail,
+    append,
     close: () => {
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
     },
   };
 }
+
+/** Opens (creating or continuing) the journal of `plan`, with a method per entry kind. */
+export function openJournal(stateDir: string, plan: { fingerprint: string }, options: JournalOpenOptions = {}): Journal {
+  const { file, repairedTornTail, append, close } = openJournalFile(stateDir, plan, options);
+  return {
+    file,
+    fingerprint: plan.fingerprint,
+    repairedTornTail,
+    intent: (changeKey, requestIndex, detail) => append(entryFields.intent(changeKey, requestIndex, detail)),
+    outcome: (changeKey, requestIndex, result) => append(entryFields.outcome(changeKey, requestIndex, result)),
+    changeOutcome: (changeKey, status, detail) => append(entryFields.change(changeKey, status, detail)),
+    finish: (summary) => append(entryFields.finish(summary)),
+    close,
+  };
+}
+
+/**
+ * The fields of each kind of entry (every backend writes these, adding `seq` and `at`): each copies
+ * only the fields it names, so a request body never reaches a journal.
+ */
+export const entryFields = {
+  open: (fingerprint: string, host: string, pid: number, repairedTornTail: boolean) => ({ type: 'open', fingerprint, host, pid, ...(repairedTornTail ? { repairedTornTail: true } : {}) }),
+  intent: (changeKey: string, requestIndex: number, detail: RequestDetail) => ({ type: 'intent', changeKey, requestIndex, ...pickRequest(detail) }),
+  outcome: (changeKey: string, requestIndex: number, result: RequestResult) => ({
+    type: 'outcome',
+    changeKey,
+    requestIndex,
+    status: result.status,
+    ...(result.createdId !== undefined ? { createdId: result.createdId } : {}),
+    ...(result.error ? { error: pickError(result.error) } : {}),
+  }),
+  change: (changeKey: string, status: ChangeStatus, detail?: ChangeDetail) => ({ type: 'change', changeKey, status, ...(detail ? { detail: pickChangeDetail(detail) } : {}) }),
+  finish: (summary: JournalSummary) => ({ type: 'finish', summary: { ...summary } }),
+};
 
 /** Reads a plan's journal; a torn last line is ignored (and reported), damage elsewhere is an error. */
 export async function readJournal(stateDir: string, fingerprint: string): Promise<ReadJournalResult> {

@@ -58,18 +58,24 @@ export interface JournalInfo {
 
 /** The journal of the most recent apply in this state directory (last written), if any. */
 export async function latestJournal(stateDir: string): Promise<JournalInfo | undefined> {
+  return (await listJournals(stateDir, 1))[0];
+}
+
+/** The `limit` journals of this state directory written last, newest first. */
+export async function listJournals(stateDir: string, limit: number): Promise<JournalInfo[]> {
   const dir = join(stateDir, JOURNAL_DIR);
   const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
     throw error;
   });
-  let latest: { name: string; modifiedMs: number } | undefined;
-  for (const name of names.filter((n) => n.endsWith('.jsonl')).sort()) {
-    const modifiedMs = (await stat(join(dir, name))).mtimeMs;
-    if (!latest || modifiedMs >= latest.modifiedMs) latest = { name, modifiedMs };
-  }
-  if (!latest) return undefined;
-  const fingerprint = `sha256:${latest.name.slice(0, -'.jsonl'.length)}`;
-  const read = await readJournal(stateDir, fingerprint);
-  return { fingerprint, file: read.file, status: runStatus(journalState(read.entries)), modifiedMs: latest.modifiedMs };
+  const written = await Promise.all(names.filter((n) => n.endsWith('.jsonl')).map(async (name) => ({ name, modifiedMs: (await stat(join(dir, name))).mtimeMs })));
+  // Newest first; the same time: the later name (as before: the last of the sorted names wins a tie).
+  written.sort((a, b) => b.modifiedMs - a.modifiedMs || b.name.localeCompare(a.name));
+  return Promise.all(
+    written.slice(0, limit).map(async ({ name, modifiedMs }) => {
+      const fingerprint = `sha256:${name.slice(0, -'.jsonl'.length)}`;
+      const read = await readJournal(stateDir, fingerprint);
+      return { fingerprint, file: read.file, status: runStatus(journalState(read.entries)), modifiedMs };
+    }),
+  );
 }

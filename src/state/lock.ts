@@ -53,7 +53,8 @@ export type TakeOver =
 /** The state of `apply.lock` as found on disk. */
 export type LockStatus =
   | { state: 'absent' }
-  | { state: 'held'; info: LockInfo; expired: boolean }
+  /** `holderGone`: the backend knows the holder no longer runs (its process, or its database session, is gone). */
+  | { state: 'held'; info: LockInfo; expired: boolean; holderGone?: boolean }
   | { state: 'unreadable'; note: string };
 
 export interface AcquireOptions { owner?: string; leaseMs?: number; now?: () => number; host?: string; pid?: number }
@@ -67,6 +68,8 @@ export interface LockHandle {
   renew(): Promise<void>;
   /** Removes the lock if it is still ours (true), else leaves it alone (false). */
   release(): Promise<boolean>;
+  /** Set by backends that hear at once when the lock is gone (postgres: its session ended). */
+  lost?(): LockError | undefined;
 }
 
 /** Takes the apply lock of `stateDir` (created when missing) or fails with LockError `locked`. */
@@ -294,7 +297,7 @@ const serialize = (info: LockInfo) => `${JSON.stringify(info, null, 2)}\n`;
 const iso = (ms: number) => new Date(ms).toISOString();
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code;
 
-function userName(): string {
+export function userName(): string {
   try {
     return os.userInfo().username;
   } catch {

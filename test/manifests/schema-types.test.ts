@@ -60,7 +60,7 @@ const contractKeys = {
 } satisfies Presence<ContractManifest>;
 const projectKeys = {
   apiVersion: 'optional', manifests: 'optional', trackunit: 'optional', rateLimits: 'optional', concurrency: 'optional',
-  stateDir: 'optional', prune: 'optional', protect: 'optional', safety: 'optional',
+  stateDir: 'optional', state: 'optional', prune: 'optional', protect: 'optional', safety: 'optional',
 } satisfies Presence<ProjectConfigFile>;
 const trackunitKeys = { irisUrl: 'optional', authUrl: 'optional', auth: 'optional', scopes: 'optional' } satisfies Presence<TrackunitSection>;
 const rateLimitKeys = {
@@ -68,6 +68,7 @@ const rateLimitKeys = {
 } satisfies Presence<NonNullable<ProjectConfigFile['rateLimits']>>;
 const familyLimitKeys = { ratePerSecond: 'required', burst: 'optional', maxInFlight: 'optional' } satisfies Presence<FamilyLimit>;
 const pruneKeys = { kinds: 'optional', allowDanglingReferences: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['prune']>>;
+const stateKeys = { backend: 'optional', schema: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['state']>>;
 const safetyKeys = { maxDeletes: 'optional', maxUpdates: 'optional', guardEmptyDesiredState: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['safety']>>;
 const thresholdMapKeys = {
   default: 'optional', CustomFieldDefinition: 'optional', Depot: 'optional', Customer: 'optional', Asset: 'optional', Contract: 'optional',
@@ -133,6 +134,7 @@ const presenceCases: [string, Record<string, string>, string, ...string[]][] = [
   ['FamilyLimit', familyLimitKeys, 'tug.schema.json', 'rateLimits', 'rental'],
   ['prune', pruneKeys, 'tug.schema.json', 'prune'],
   ['safety', safetyKeys, 'tug.schema.json', 'safety'],
+  ['state', stateKeys, 'tug.schema.json', 'state'],
   ['ThresholdMap', thresholdMapKeys, 'tug.schema.json', 'safety', 'maxDeletes'],
   ['Threshold', thresholdKeys, 'tug.schema.json', 'safety', 'maxUpdates', 'Depot'],
 ];

@@ -18,6 +18,7 @@ import type { SandboxHandle } from '../../src/sandbox/index.js';
 import type { AssetRecord } from '../../src/sandbox/store.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from '../trackunit/helpers.js';
+import { LocalStateStore } from '../../src/state/local-store.js';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
 
@@ -175,7 +176,7 @@ describe('runPlan: pin: identifiers through the ISO 15143-3 snapshot', () => {
 
   it('resolves each PIN from the (cached) snapshot: unique → the asset id, unknown → none', async () => {
     const client = sandboxClient(sandbox);
-    const { pins, snapshot } = await resolvePins(client, toDesiredState(manifests.documents), { stateDir: config.stateDir });
+    const { pins, snapshot } = await resolvePins(client, toDesiredState(manifests.documents), { state: new LocalStateStore(config.stateDir) });
     await client.close();
     // Still within 15 minutes of the plans above: from their cache, and never from the export's pool.
     expect(snapshot?.stats).toMatchObject({ requests: 0, fromCache: 1, poolRequests: 0 });

@@ -14,6 +14,7 @@ import type { TrackunitClient } from '../../src/trackunit/client.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient, V2_AUTH } from '../trackunit/helpers.js';
 import { bridgedClock, MINUTE, tempDir } from './helpers.js';
+import { LocalStateStore } from '../../src/state/local-store.js';
 
 const T0 = '2026-01-15T08:00:00Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * MINUTE).toISOString().replace('.000Z', 'Z');
@@ -30,7 +31,7 @@ async function setup(options: SandboxOptions = {}, auth = V2_AUTH) {
   sandbox = await start({ seed: 'empty', assets: 250, clock: fake, ...options });
   client = sandboxClient(sandbox, { auth }, { clock: bridgedClock(fake) });
   state = await tempDir();
-  source = { client, stateDir: state.path, now: () => fake.now() };
+  source = { client, state: new LocalStateStore(state.path), now: () => fake.now() };
 }
 
 beforeEach(() => setup());

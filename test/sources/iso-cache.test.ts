@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decide, ISO_POOL_SIZE, type CachePolicy, type UrlEntry } from '../../src/sources/iso15143/request-windows.js';
 import { CACHE_FORMAT_VERSION, IsoCache, cacheDirFor } from '../../src/sources/iso15143/cache.js';
+import { account } from '../../src/state/account.js';
 import { MINUTE, tempDir } from './helpers.js';
 
 const T0 = Date.parse('2026-01-15T08:00:00Z');
@@ -132,9 +133,9 @@ describe('IsoCache files', () => {
   });
 
   it('gives each account its own directory, named by host', () => {
-    const a = cacheDirFor('/s', 'https://iris.trackunit.com', 'client-a');
+    const a = cacheDirFor('/s', account('https://iris.trackunit.com', 'client-a'));
     expect(a).toMatch(/^\/s\/iso15143\/iris\.trackunit\.com-[0-9a-f]{12}$/);
-    expect(cacheDirFor('/s', 'https://iris.trackunit.com', 'client-b')).not.toBe(a);
-    expect(cacheDirFor('/s', 'http://127.0.0.1:8787', 'client-a')).toMatch(/127\.0\.0\.1_8787-/);
+    expect(cacheDirFor('/s', account('https://iris.trackunit.com', 'client-b'))).not.toBe(a);
+    expect(cacheDirFor('/s', account('http://127.0.0.1:8787', 'client-a'))).toMatch(/127\.0\.0\.1_8787-/);
   });
 });

@@ -13,6 +13,7 @@ import type { TrackunitClient } from '../../src/trackunit/client.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from '../trackunit/helpers.js';
 import { tempDir } from './helpers.js';
+import { LocalStateStore } from '../../src/state/local-store.js';
 
 const strict = (text: string) => parse(text, { columns: true, record_delimiter: '\r\n', relax_quotes: false, relax_column_count: false, skip_empty_lines: false }) as Array<Record<string, string>>;
 
@@ -64,7 +65,7 @@ describe('snapshot CSV round trip through csv-parse', () => {
   });
 
   it('parses back to exactly the rows written, one per asset', async () => {
-    const { records } = await fetchIsoSnapshot({ client, stateDir: state.path });
+    const { records } = await fetchIsoSnapshot({ client, state: new LocalStateStore(state.path) });
     const text = renderSnapshot(records, 'csv');
     expect(text.split('\r\n')[0]).toBe(SNAPSHOT_COLUMNS.join(','));
     const parsed = strict(text);
@@ -78,7 +79,7 @@ describe('snapshot CSV round trip through csv-parse', () => {
   });
 
   it('renders the same rows as JSON and NDJSON', async () => {
-    const { records } = await fetchIsoSnapshot({ client, stateDir: state.path });
+    const { records } = await fetchIsoSnapshot({ client, state: new LocalStateStore(state.path) });
     const rows = records.map(toSnapshotRow);
     expect(JSON.parse(renderSnapshot(records, 'json'))).toEqual(rows);
     const lines = renderSnapshot(records, 'ndjson').split('\n');

@@ -11,6 +11,7 @@ import type { TrackunitClient } from '../../src/trackunit/client.js';
 import { start } from '../sandbox/helpers.js';
 import { FAST_LIMITS, sandboxClient } from '../trackunit/helpers.js';
 import { bridgedClock, MINUTE, tempDir } from './helpers.js';
+import { LocalStateStore } from '../../src/state/local-store.js';
 
 describe('fetchIsoSnapshot: 20,000 assets (200 pages)', () => {
   const fake = new FakeClock('2026-01-15T08:00:00Z');
@@ -25,7 +26,7 @@ describe('fetchIsoSnapshot: 20,000 assets (200 pages)', () => {
     // Fast everywhere except fleet pages: the documented 50 req/s, evenly spaced.
     client = sandboxClient(sandbox, { limits: { ...FAST_LIMITS, 'iso-fleet': DEFAULT_LIMITS['iso-fleet'] } }, { clock: bridgedClock(fake) });
     state = await tempDir();
-    source = { client, stateDir: state.path, now: () => fake.now() };
+    source = { client, state: new LocalStateStore(state.path), now: () => fake.now() };
   }, 30_000);
   afterAll(async () => {
     await client.close();

@@ -9,20 +9,19 @@
  * 4 stale plan · 5 some changes failed (the rest were applied; dependents skipped).
  */
 import { renderApplyMarkdown } from '../../render/apply-markdown.js';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { applyExitCode, applyPlan } from '../../apply/index.js';
 import { renderApplyText } from '../../render/apply-text.js';
 import { progressReporter } from '../../apply/progress.js';
 import { loadProjectConfig } from '../../config/load.js';
-import type { ProjectConfig } from '../../config/load.js';
 import type { Plan } from '../../core/plan.js';
 import { ConfigError, ManifestError, TugError, UnsafePlanError } from '../../errors.js';
 import { loadManifestSet } from '../../manifests/index.js';
 import { runPlan } from '../../plan/run-plan.js';
 import { printable } from '../../render/printable.js';
-import { journalState, latestJournal, readJournal, readKeptPlan, readPlanFile, runStatus } from '../../state/index.js';
+import { accountOf, journalState, LocalStateStore, openStateStore, readPlanFile, runStatus, type JournalStore, type StateStore, type TakeOver } from '../../state/index.js';
 import { connectProject, type ConnectFlags } from '../connect.js';
 import { writeLine, type RunContext } from '../context.js';
 import { parseDuration } from '../duration.js';
@@ -54,15 +53,15 @@ function checkUsage(file: string | undefined, flags: ApplyFlags): void {
   }
 }
 
-/** `--resume` without a plan file: the last apply of the state directory, if it did not finish. */
-async function planToResume(config: ProjectConfig): Promise<Plan> {
-  const latest = await latestJournal(config.stateDir);
+/** `--resume` without a plan file: the last apply recorded in the state store, if it did not finish. */
+async function planToResume(store: StateStore, journals: JournalStore): Promise<Plan> {
+  const latest = await journals.latest();
   if (!latest || latest.status === 'complete') {
-    throw new TugError('nothing_to_resume', latest ? `The last apply (plan ${latest.fingerprint}) finished; there is nothing to resume` : `No apply has run with the state directory ${config.stateDir}; there is nothing to resume`, {
+    throw new TugError('nothing_to_resume', latest ? `The last apply (plan ${latest.fingerprint}) finished; there is nothing to resume` : `No apply of this account is recorded in the ${store.description}; there is nothing to resume`, {
       hint: 'Plan and apply: `tug plan --out plan.json`, then `tug apply plan.json` (or `tug apply --yes`).',
     });
   }
-  const text = await readKeptPlan(config.stateDir, latest.fingerprint);
+  const text = await journals.readKeptPlan(latest.fingerprint);
   if (text === undefined) {
     throw new TugError('kept_plan_missing', `The last apply (journal ${latest.file}) was ${latest.status}, but its plan was not kept beside the journal`, {
       hint: 'Resume it with its plan file: `tug apply plan.json --resume`.',
@@ -85,8 +84,8 @@ function assertSafeToApplyNow(plan: Plan): void {
 }
 
 /** `--yes`: a journal of this very plan that did not finish is continued, as `--resume` would. */
-async function continuesUnfinished(config: ProjectConfig, plan: Plan): Promise<boolean> {
-  const read = await readJournal(config.stateDir, plan.fingerprint);
+async function continuesUnfinished(journals: JournalStore, plan: Plan): Promise<boolean> {
+  const read = await journals.read(plan.fingerprint);
   return read.exists && runStatus(journalState(read.entries)) !== 'complete';
 }
 
@@ -106,14 +105,23 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
   const maxDurationMs = flags.maxDuration === undefined ? undefined : parseDuration(flags.maxDuration, '--max-duration', '90s, 10m or 2h');
   const fromFile = file === undefined ? undefined : await readPlan(file, ctx.cwd);
   const config = await loadProjectConfig({ cwd: ctx.cwd, configPath: flags.config });
-  const saved = fromFile ?? (flags.resume && !flags.yes ? await planToResume(config) : undefined);
   const manifests = await loadManifestSet(config, ctx.cwd);
-  const connection = await connectProject(config, flags, ctx.env);
+  // The state store first: an unusable database is an error before anything is read from Trackunit.
+  const store = await openStateStore(config, ctx.env);
+  const connection = await connectProject(config, flags, ctx.env).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  let throwAway: string | undefined;
   try {
-    const isoStateDir = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-apply-iso-')) : undefined;
-    const plan = saved ?? (await runPlan({ client: connection.client, config, manifests, now: ctx.now, ...(isoStateDir ? { isoStateDir } : {}) })).plan;
+    const { journals } = store.account(accountOf(connection.client.config));
+    const saved = fromFile ?? (flags.resume && !flags.yes ? await planToResume(store, journals) : undefined);
+    // An embedded sandbox is a fresh account every run: its ISO cache must not land in the project's state.
+    throwAway = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-apply-iso-')) : undefined;
+    const isoState = throwAway ? new LocalStateStore(throwAway) : undefined;
+    const plan = saved ?? (await runPlan({ client: connection.client, config, manifests, now: ctx.now, state: isoState ?? store })).plan;
     if (saved === undefined) assertSafeToApplyNow(plan);
-    const continuing = saved === undefined && (await continuesUnfinished(config, plan));
+    const continuing = saved === undefined && (await continuesUnfinished(journals, plan));
     if (continuing) writeLine(ctx.stderr, ctx.color.yellow(`Continuing the unfinished apply of this same plan (${plan.fingerprint}).`));
     const resume = (flags.resume ?? false) || continuing;
     const progress = progressReporter(ctx.stderr, ctx.now);
@@ -124,9 +132,13 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
       manifests,
       now: ctx.now,
       resume,
+      state: store,
+      ...(isoState ? { isoState } : {}),
+      onLock: (info) => {
+        if (info.tookOverFrom) writeLine(ctx.stderr, ctx.color.yellow(tookOverText(info.tookOverFrom)));
+      },
       ...(file !== undefined ? { planFile: file } : {}),
       onProgress: progress.onProgress,
-      ...(isoStateDir ? { isoStateDir } : {}),
       ...(maxChanges !== undefined ? { maxChanges } : {}),
       ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
     }).finally(progress.end);
@@ -136,5 +148,14 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
     return applyExitCode(report);
   } finally {
     await connection.close();
+    await store.close();
+    if (throwAway) await rm(throwAway, { recursive: true, force: true });
   }
+}
+
+/** The lock this apply took over: whose it was and why it was free. */
+function tookOverText(from: TakeOver): string {
+  if (from.reason === 'unreadable') return `Took over an unreadable apply lock (${printable(from.note)}).`;
+  const why = from.reason === 'expired' ? `its lease expired at ${printable(from.leaseUntil)}` : 'that apply is no longer running';
+  return `Took over the apply lock of ${printable(from.owner)} (host ${printable(from.host)}, pid ${from.pid}, started ${printable(from.startedAt)}): ${why}.`;
 }

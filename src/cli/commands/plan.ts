@@ -6,8 +6,9 @@
  * Exit codes: 0 no changes (or changes without --detailed-exitcode) · 1 the plan has errors ·
  * 2 changes (with --detailed-exitcode) · 3 a safety breach (the full plan is shown first).
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../../state/atomic-write.js';
+import { LocalStateStore, openStateStore, type StateStore } from '../../state/index.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, ExitCode } from '../../errors.js';
@@ -55,16 +56,18 @@ export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise
   const config = await loadProjectConfig({ cwd: ctx.cwd, configPath: flags.config });
   const manifests = await loadManifestSet(config, ctx.cwd);
   const connection = await connectProject(config, flags, ctx.env);
+  // An embedded sandbox is a fresh account every run: its ISO cache must not land in the project's state.
+  const throwAway = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-plan-iso-')) : undefined;
+  let state: StateStore | undefined;
   try {
-    // An embedded sandbox is a fresh account every run: its ISO cache must not land in the project's state.
-    const isoStateDir = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-plan-iso-')) : undefined;
+    state = throwAway ? new LocalStateStore(throwAway) : await openStateStore(config, ctx.env);
     const { plan, liveRequests: metrics, durationMs, warnings, unmatchedTargets } = await runPlan({
       client: connection.client,
       config,
       manifests,
       targets: flags.target,
       now: ctx.now,
-      ...(isoStateDir ? { isoStateDir } : {}),
+      state,
     });
     if (unmatchedTargets) throw targetError('unknown_target', unmatchedTargets.map((u) => u.message), 'A target is Kind/identity as a plan shows it: a manifest\'s identity, or a live object\'s (* matches any characters).');
     for (const warning of warnings ?? []) writeLine(ctx.stderr, ctx.color.yellow(`warning: ${warning}`));
@@ -79,5 +82,7 @@ export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise
     return planExitCode(plan, flags.detailedExitcode);
   } finally {
     await connection.close();
+    await state?.close();
+    if (throwAway) await rm(throwAway, { recursive: true, force: true });
   }
 }

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, TugError } from '../../errors.js';
 import { formatCount, plural } from '../../render/count.js';
 import { toCsv } from '../../render/csv.js';
+import { LocalStateStore, openStateStore, type StateStore } from '../../state/index.js';
 import { writeFileAtomic } from '../../state/atomic-write.js';
 import { ISO_URL_WINDOW_MS } from '../../sources/iso15143/request-windows.js';
 import type { IsoRunStats } from '../../sources/iso15143/cached-client.js';
@@ -139,11 +140,15 @@ export async function runSnapshot(options: SnapshotOptions, flags: ConnectFlags,
   const config = await loadProjectConfig({ cwd: ctx.cwd });
   const connection = await connectProject(config, flags, ctx.env);
   let throwAway: string | undefined;
+  let state: StateStore | undefined;
   try {
+    // --state-dir: that directory; an embedded sandbox: a throwaway one; else the project's state store.
     if (options.stateDir === undefined && connection.sandbox) throwAway = await mkdtemp(join(tmpdir(), 'tug-snapshot-'));
+    const dir = throwAway ?? options.stateDir;
+    state = dir !== undefined ? new LocalStateStore(resolve(ctx.cwd, dir)) : await openStateStore(config, ctx.env);
     const source: IsoSourceOptions = {
       client: connection.client,
-      stateDir: resolve(ctx.cwd, throwAway ?? options.stateDir ?? 'state'),
+      state,
       now: ctx.now,
       maxAgeMs: options.maxAgeMs,
       allowPool: options.allowPool,
@@ -161,6 +166,7 @@ export async function runSnapshot(options: SnapshotOptions, flags: ConnectFlags,
     return 0;
   } finally {
     await connection.close();
+    await state?.close();
     if (throwAway) await rm(throwAway, { recursive: true, force: true });
   }
 }

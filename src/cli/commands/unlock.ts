@@ -1,13 +1,14 @@
 /**
- * `tug unlock [--force]`: show who holds the apply lock of the state directory; with --force remove it
- * (for when the apply holding it is surely gone — an expired lease is taken over without this).
+ * `tug unlock [--force]`: show who holds the apply lock (of the state directory, or of the account in
+ * the state database); with --force remove it (for when the apply holding it is surely gone — an expired
+ * lease, or a holder whose process or database session is gone, is taken over without this).
  */
-import { relative, resolve } from 'node:path';
-import { loadProjectConfig } from '../../config/load.js';
+import { isAbsolute, relative } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import { printable } from '../../render/printable.js';
-import { describeHolder, forceUnlock, holderExited, inspectLock, LOCK_FILE, type LockInfo, type LockStatus } from '../../state/lock.js';
+import { describeHolder, holderExited, type LockInfo, type LockStatus } from '../../state/lock.js';
 import { writeLine, type RunContext } from '../context.js';
+import { lockAccount, openProjectState } from '../state-scope.js';
 
 export interface UnlockFlags {
   force?: boolean;
@@ -19,13 +20,25 @@ export interface UnlockFlags {
 export async function runUnlock(flags: UnlockFlags, ctx: RunContext): Promise<number> {
   const format = flags.format ?? 'text';
   if (!['text', 'json'].includes(format)) throw new ConfigError('invalid_option', `--format must be text or json, got "${format}"`);
-  const stateDir = flags.stateDir
-    ? resolve(ctx.cwd, flags.stateDir)
-    : (await loadProjectConfig({ cwd: ctx.cwd, configPath: flags.config })).stateDir;
-  const shown = relative(ctx.cwd, resolve(stateDir, LOCK_FILE)) || LOCK_FILE;
-  const status = flags.force ? await forceUnlock(stateDir) : await inspectLock(stateDir, ctx.now);
+  const { config, store } = await openProjectState(flags, ctx);
+  try {
+    const account = await lockAccount(store, config, flags, ctx.env);
+    if (!account) {
+      writeLine(ctx.stdout, format === 'json' ? JSON.stringify({ lockFile: store.description, state: 'absent', lock: null, removed: false }, null, 2) : `No apply lock: the ${store.description} holds no account's state yet.`);
+      return 0;
+    }
+    const lock = store.account(account).lock;
+    const shown = isAbsolute(lock.location) ? relative(ctx.cwd, lock.location) || lock.location : lock.location;
+    const status = flags.force ? await lock.forceUnlock() : await lock.inspect();
+    return show(status, shown, flags, format, ctx);
+  } finally {
+    await store.close();
+  }
+}
+
+function show(status: LockStatus, shown: string, flags: UnlockFlags, format: string, ctx: RunContext): number {
   const expired = status.state === 'held' && Date.parse(status.info.leaseUntil) <= ctx.now();
-  const exited = status.state === 'held' && holderExited(status.info);
+  const exited = status.state === 'held' && (status.holderGone ?? holderExited(status.info));
 
   if (format === 'json') {
     const lock = status.state === 'held' ? { ...status.info, expired, holderExited: exited } : status.state === 'unreadable' ? { note: status.note } : null;
@@ -52,7 +65,7 @@ function shownText(status: LockStatus, shown: string, expired: boolean, exited: 
   const lease = expired
     ? `its lease expired ${duration(-leaseMs)} ago (${leaseUntil}): the next apply takes it over.`
     : exited
-      ? `its lease runs until ${leaseUntil} (${duration(leaseMs)} from now), but pid ${status.info.pid} is not running on this host: the next apply takes it over.`
+      ? `its lease runs until ${leaseUntil} (${duration(leaseMs)} from now), but ${status.holderGone === undefined ? `pid ${status.info.pid} is not running on this host` : 'its database session has ended'}: the next apply takes it over.`
       : `its lease runs until ${leaseUntil} (${duration(leaseMs)} from now).`;
   return [
     `${shown} is held by ${holder(status.info)};`,

@@ -7,14 +7,15 @@
  */
 import { desiredOfKind, type DesiredState } from '../../core/state.js';
 import { createIsoLookup, fetchIsoSnapshot, type IsoRecord, type IsoResolution, type IsoRunStats } from '../../sources/iso15143/index.js';
+import type { StateStore } from '../../state/store.js';
 import type { TrackunitClient } from '../../trackunit/client.js';
 
 /** What the ISO 15143-3 snapshot says about a PIN. */
 export type PinResolution = { match: 'unique'; assetId?: string; serialNumber?: string } | { match: 'ambiguous'; candidates: string[] } | { match: 'none' };
 
 export interface ResolvePinsOptions {
-  /** State directory: the ISO cache lives under `<stateDir>/iso15143/` (needed only when a manifest uses a PIN). */
-  stateDir?: string;
+  /** The state store the ISO cache lives in (needed only when a manifest uses a PIN). */
+  state?: Pick<StateStore, 'account'>;
   /** The cache's clock (the 15-minute rule). */
   now?: () => number;
 }
@@ -51,8 +52,8 @@ export function toPinResolution(resolution: IsoResolution | undefined): PinResol
 export async function resolvePins(client: TrackunitClient, desired: DesiredState, options: ResolvePinsOptions): Promise<PinsResult> {
   const wanted = pinsIn(desired);
   if (wanted.length === 0) return { pins: {} };
-  if (options.stateDir === undefined) throw new Error('internal: PINs are resolved without a state directory for the ISO 15143-3 cache');
-  const snapshot = await fetchIsoSnapshot({ client, stateDir: options.stateDir, ...(options.now ? { now: options.now } : {}) });
+  if (options.state === undefined) throw new Error('internal: PINs are resolved without a state store for the ISO 15143-3 cache');
+  const snapshot = await fetchIsoSnapshot({ client, state: options.state, ...(options.now ? { now: options.now } : {}) });
   const lookup = createIsoLookup(snapshot.records);
   const pins: Record<string, PinResolution> = {};
   for (const pin of wanted) pins[pin] = toPinResolution(lookup.resolve(pin));

@@ -5,7 +5,8 @@
  * when some asset's status actually changes (by the planner's own rule, changesRentalStatus).
  * Informational: a failure never fails the plan, it becomes a warning.
  */
-import type { DetailRead, ReadOptions } from '../../core/kind.js';
+import type { DetailRead } from '../../core/kind.js';
+import type { TugReadOptions } from '../env.js';
 import type { LiveState } from '../../core/state.js';
 import type { TrackunitClient } from '../../trackunit/client.js';
 import { fetchIsoSnapshot } from '../../sources/iso15143/index.js';
@@ -37,9 +38,9 @@ export function telemetryReads(refs: Refs): DetailRead[] {
 }
 
 /** The cached snapshot, or the error that kept it from being read (informational: it becomes a warning). */
-export async function readTelemetry(client: TrackunitClient, options: ReadOptions): Promise<unknown> {
+export async function readTelemetry(client: TrackunitClient, options: TugReadOptions): Promise<unknown> {
   try {
-    return await fetchIsoSnapshot({ client, stateDir: stateDirOf(options), ...(options.now ? { now: options.now } : {}) });
+    return await fetchIsoSnapshot({ client, state: stateOf(options), ...(options.now ? { now: options.now } : {}) });
   } catch (error) {
     return error as Error;
   }
@@ -63,7 +64,7 @@ export function storeTelemetry(live: LiveState, read: DetailRead, result: unknow
 }
 
 /** Where the ISO cache lives; the plan command always says. */
-function stateDirOf(options: ReadOptions): string {
-  if (options.stateDir === undefined) throw new Error('internal: the plan read the ISO 15143-3 snapshot without a state directory');
-  return options.stateDir;
+function stateOf(options: TugReadOptions): TugReadOptions['state'] & object {
+  if (options.state === undefined) throw new Error('internal: the plan read the ISO 15143-3 snapshot without a state store');
+  return options.state;
 }

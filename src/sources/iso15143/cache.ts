@@ -15,8 +15,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Account } from '../../state/account.js';
 import { writeFileAtomic } from '../../state/atomic-write.js';
-import { decide, pruneEntry, type CachePolicy, type CachedResponse, type Decision, type RequestRecord, type UrlEntry } from './request-windows.js';
+import type { Claim, IsoLedger, RequestTicket, StoredResponse, UrlBudget } from './ledger.js';
+import { budgetOf, decide, pruneEntry, type CachePolicy, type CachedResponse, type Decision, type RequestRecord, type UrlEntry } from './request-windows.js';
+
+export type { StoredResponse } from './ledger.js';
 
 export const CACHE_FORMAT_VERSION = 1;
 const KIND = 'tug/iso15143-cache';
@@ -27,20 +31,17 @@ export interface CacheIndex {
   urls: Record<string, UrlEntry>;
 }
 
-/** A response as the HTTP layer gives it back (and as the cache returns it). */
-export interface StoredResponse {
-  status: 200 | 404;
-  text: string;
-  contentType: string;
-}
-
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The cache directory of one account: readable host, hashed identity (no credential is written). */
-export function cacheDirFor(stateDir: string, irisUrl: string, accountId: string): string {
-  const host = new URL(irisUrl).host.replace(/[^a-zA-Z0-9.-]/g, '_');
-  return join(stateDir, 'iso15143', `${host}-${sha256(`${irisUrl}\n${accountId}`).slice(0, 12)}`);
+export function cacheDirFor(stateDir: string, account: Account): string {
+  return join(stateDir, 'iso15143', account.key);
+}
+
+/** A ticket of this cache: the record it wrote (finish/cancel find it by identity). */
+interface LocalTicket extends RequestTicket {
+  readonly record: RequestRecord;
 }
 
 function validIndex(value: unknown): value is CacheIndex {
@@ -48,7 +49,7 @@ function validIndex(value: unknown): value is CacheIndex {
   return Object.values(value.urls).every((e) => isObject(e) && Array.isArray(e.requests));
 }
 
-export class IsoCache {
+export class IsoCache implements IsoLedger {
   private saved = 0;
   private version = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -87,6 +88,35 @@ export class IsoCache {
       return new IsoCache(dir, empty(), warn);
     }
     return new IsoCache(dir, parsed, warn);
+  }
+
+  async claim(url: string, now: number, policy: CachePolicy): Promise<Claim> {
+    for (;;) {
+      const decision = this.decide(url, now, policy);
+      if (decision.action === 'refuse') return decision;
+      if (decision.action === 'request') {
+        const record = await this.beginRequest(url, now, decision.pool);
+        const ticket: LocalTicket = { url, at: record.at, pool: decision.pool, record };
+        return { action: 'request', ticket };
+      }
+      const response = await this.read(url, decision.response);
+      // A damaged response was dropped: decide again (its request times still hold).
+      if (response) return { action: 'serve', response, cached: decision.response };
+    }
+  }
+
+  finish(ticket: RequestTicket, status: number, now: number, response?: StoredResponse): Promise<void> {
+    return this.finishRequest(ticket.url, (ticket as LocalTicket).record, status, now, response);
+  }
+
+  cancel(ticket: RequestTicket): Promise<void> {
+    return this.cancelRequest(ticket.url, (ticket as LocalTicket).record);
+  }
+
+  async budget(now: number): Promise<UrlBudget[]> {
+    return Object.entries(this.index.urls)
+      .map(([url, entry]) => budgetOf(url, entry, now))
+      .sort((a, b) => a.url.localeCompare(b.url));
   }
 
   entry(url: string): UrlEntry | undefined {

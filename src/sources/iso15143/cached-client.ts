@@ -1,5 +1,5 @@
 /**
- * A TrackunitClient stand-in for `isoApi()` that puts the cache and the per-URL budget in front of
+ * A TrackunitClient stand-in for `isoApi()` that puts the ledger (cache and per-URL budget, ledger.ts) in front of
  * every ISO request, so the endpoint module (paths, paging, parsing) is used unchanged:
  *
  * - a fresh cached response is returned without any request (and without a token);
@@ -15,8 +15,8 @@ import { TugError } from '../../errors.js';
 import type { ApiResponse, RequestSpec, TrackunitClient } from '../../trackunit/client.js';
 import { parseIsoDocument } from '../../trackunit/endpoints/iso.js';
 import { ApiError, AuthError, safePath } from '../../trackunit/errors.js';
-import { ISO_URL_WINDOW_MS, type CachePolicy, type Decision, type RequestRecord } from './request-windows.js';
-import type { IsoCache } from './cache.js';
+import type { Claim, IsoLedger, RequestTicket } from './ledger.js';
+import { ISO_URL_WINDOW_MS, type CachePolicy, type Decision } from './request-windows.js';
 
 /** What one run did, for the summary line and tests. */
 export interface IsoRunStats {
@@ -99,8 +99,8 @@ function refusal(url: string, decision: Extract<Decision, { action: 'refuse' }>,
   });
 }
 
-function failed(error: unknown, url: string, record: RequestRecord, now: number): TugError {
-  const retryAt = Date.parse(record.at) + ISO_URL_WINDOW_MS;
+function failed(error: unknown, url: string, ticket: RequestTicket, now: number): TugError {
+  const retryAt = Date.parse(ticket.at) + ISO_URL_WINDOW_MS;
   const path = safePath(new URL(url));
   const message = error instanceof Error ? error.message : String(error);
   const hint = `Trackunit allows one request per URL every 15 minutes: tug asks for ${path} again from ${formatTime(retryAt)} (${minutesFrom(now, retryAt)}); responses that arrived are cached, so a later run only asks for what is missing. --use-troubleshooting-pool asks now, from the URL's 50-request pool.`;
@@ -124,7 +124,7 @@ class CachedRequests {
 
   constructor(
     private readonly real: TrackunitClient,
-    private readonly cache: IsoCache,
+    private readonly ledger: IsoLedger,
     private readonly options: CachedClientOptions,
   ) {}
 
@@ -135,14 +135,10 @@ class CachedRequests {
   async request(spec: RequestSpec): Promise<ApiResponse<unknown>> {
     const url = requestUrl(this.real.config.irisUrl, spec);
     for (let throttles = 0; ;) {
-      const decision = this.cache.decide(url, this.now(), this.options.policy);
-      if (decision.action === 'serve') {
-        const cached = await this.fromCache(url, spec, decision);
-        if (cached) return cached;
-        continue; // the damaged response was dropped: decide again
-      }
-      if (decision.action === 'refuse') throw refusal(url, decision, this.now());
-      const outcome = await this.send(url, spec, decision.pool);
+      const claim = await this.ledger.claim(url, this.now(), this.options.policy);
+      if (claim.action === 'serve') return this.fromCache(url, spec, claim);
+      if (claim.action === 'refuse') throw refusal(url, claim, this.now());
+      const outcome = await this.send(spec, claim.ticket);
       if (outcome !== 'throttled') return outcome;
       this.stats.throttled += 1;
       throttles += 1;
@@ -154,11 +150,10 @@ class CachedRequests {
     }
   }
 
-  private async fromCache(url: string, spec: RequestSpec, decision: Extract<Decision, { action: 'serve' }>): Promise<ApiResponse<unknown> | undefined> {
-    const stored = await this.cache.read(url, decision.response);
-    if (!stored) return undefined;
+  private fromCache(url: string, spec: RequestSpec, claim: Extract<Claim, { action: 'serve' }>): ApiResponse<unknown> {
+    const { response: stored, cached } = claim;
     this.stats.fromCache += 1;
-    const fetchedAt = Date.parse(decision.response.fetchedAt);
+    const fetchedAt = Date.parse(cached.fetchedAt);
     this.stats.oldestCachedAt = Math.min(this.stats.oldestCachedAt ?? fetchedAt, fetchedAt);
     if (stored.status === 404) {
       throw new ApiError({
@@ -167,34 +162,34 @@ class CachedRequests {
         status: 404,
         attempts: 0,
         family: spec.family,
-        message: `not found (cached answer of ${decision.response.fetchedAt})`,
+        message: `not found (cached answer of ${cached.fetchedAt})`,
       });
     }
     return { status: 200, headers: { 'content-type': stored.contentType }, body: undefined, text: stored.text };
   }
 
-  private async send(url: string, spec: RequestSpec, pool: boolean): Promise<ApiResponse<unknown> | 'throttled'> {
-    const record = await this.cache.beginRequest(url, this.now(), pool);
+  private async send(spec: RequestSpec, ticket: RequestTicket): Promise<ApiResponse<unknown> | 'throttled'> {
+    const { url, pool } = ticket;
     let response: ApiResponse<unknown>;
     try {
       response = await this.real.request({ ...spec, maxAttempts: 1 });
     } catch (error) {
       if (notSent(error)) {
-        await this.cache.cancelRequest(url, record);
+        await this.ledger.cancel(ticket);
         throw error;
       }
       // A 429 was refused, so it used neither the normal allowance nor the pool.
       this.count(pool && !(error instanceof ApiError && error.status === 429));
-      return this.handleFailure(url, record, error);
+      return this.handleFailure(ticket, error);
     }
     this.count(pool);
     try {
       parseIsoDocument(response.text, `GET ${safePath(new URL(url))}`); // only a readable body is kept
     } catch (error) {
-      await this.cache.finishRequest(url, record, response.status, this.now());
-      throw failed(error, url, record, this.now());
+      await this.ledger.finish(ticket, response.status, this.now());
+      throw failed(error, url, ticket, this.now());
     }
-    await this.cache.finishRequest(url, record, response.status, this.now(), { status: 200, text: response.text, contentType: response.headers['content-type'] ?? '' });
+    await this.ledger.finish(ticket, response.status, this.now(), { status: 200, text: response.text, contentType: response.headers['content-type'] ?? '' });
     return response;
   }
 
@@ -203,19 +198,20 @@ class CachedRequests {
     if (pool) this.stats.poolRequests += 1;
   }
 
-  private async handleFailure(url: string, record: RequestRecord, error: unknown): Promise<'throttled'> {
+  private async handleFailure(ticket: RequestTicket, error: unknown): Promise<'throttled'> {
+    const { url } = ticket;
     const status = error instanceof ApiError ? error.status : 0;
     if (status === 404) {
-      await this.cache.finishRequest(url, record, 404, this.now(), { status: 404, text: '', contentType: '' });
+      await this.ledger.finish(ticket, 404, this.now(), { status: 404, text: '', contentType: '' });
       throw error;
     }
-    await this.cache.finishRequest(url, record, status, this.now());
-    if (status !== 429) throw failed(error, url, record, this.now());
+    await this.ledger.finish(ticket, status, this.now());
+    if (status !== 429) throw failed(error, url, ticket, this.now());
     const retryAfter = longRetryAfterMs(error as ApiError, this.real.config.retry.maxRetryAfterMs);
     if (retryAfter === undefined) return 'throttled';
     const retryAt = this.now() + retryAfter;
-    await this.cache.refusedUntil(url, retryAt);
-    throw refusal(url, { action: 'refuse', reason: 'server-refused', retryAt, lastRequest: record }, this.now());
+    await this.ledger.refusedUntil(url, retryAt);
+    throw refusal(url, { action: 'refuse', reason: 'server-refused', retryAt, lastRequest: { at: ticket.at, status: 429 } }, this.now());
   }
 
   /** `promise`, remembered until it settles (settle() waits for every one). */
@@ -233,8 +229,8 @@ class CachedRequests {
   }
 }
 
-export function cachedIsoClient(real: TrackunitClient, cache: IsoCache, options: CachedClientOptions): CachedIsoClient {
-  const requests = new CachedRequests(real, cache, options);
+export function cachedIsoClient(real: TrackunitClient, ledger: IsoLedger, options: CachedClientOptions): CachedIsoClient {
+  const requests = new CachedRequests(real, ledger, options);
   const client = Object.create(real) as TrackunitClient;
   Object.defineProperty(client, 'request', { value: <T>(spec: RequestSpec) => requests.tracked(requests.request(spec)) as Promise<ApiResponse<T>> });
   return { client, stats: requests.stats, settle: () => requests.settle() };

@@ -6,12 +6,12 @@
  * Metadata is asked for by default: it carries the Trackunit asset id (MachineId) and the external
  * reference, which the ERP export and the plan's identifier lookup need.
  */
-import type { AuthConfig } from '../../trackunit/config.js';
+import { accountOf } from '../../state/account.js';
+import type { StateStore } from '../../state/store.js';
 import type { TrackunitClient } from '../../trackunit/client.js';
 import { isoApi, type IsoFleetPage, type IsoFormat } from '../../trackunit/endpoints/iso.js';
 import { isoPageNumber } from '../../trackunit/paginate.js';
 import { ISO_URL_WINDOW_MS } from './request-windows.js';
-import { cacheDirFor, IsoCache } from './cache.js';
 import { cachedIsoClient, type IsoRunStats } from './cached-client.js';
 import { toRecord, type IsoRecord } from './record.js';
 
@@ -23,8 +23,8 @@ export interface IsoProgress {
 
 export interface IsoSourceOptions {
   client: TrackunitClient;
-  /** State directory (created when missing); the cache lives under `<stateDir>/iso15143/`. */
-  stateDir: string;
+  /** Where the cache and the per-URL budget live: the state store (a directory, or the shared database). */
+  state: Pick<StateStore, 'account'>;
   /** The clock of the cache and the 15-minute rule (tests share a fake one with the sandbox). */
   now?: () => number;
   /** Serve cached responses younger than this (default and minimum: 15 minutes, see budget.ts). */
@@ -51,17 +51,12 @@ export interface IsoSnapshot {
   stats: IsoRunStats;
 }
 
-/** Account identity for the cache directory: the client id (and user for v1), never a secret. */
-function accountId(auth: AuthConfig): string {
-  return auth.flow === 'v1' ? `${auth.clientId}/${auth.username}` : auth.clientId;
-}
-
 async function openSource(options: IsoSourceOptions) {
   const now = options.now ?? (() => Date.now());
   const { config } = options.client;
-  const cache = await IsoCache.open(cacheDirFor(options.stateDir, config.irisUrl, accountId(config.auth)), options.warn);
+  const ledger = await options.state.account(accountOf(config)).iso(options.warn);
   const policy = { maxAgeMs: options.maxAgeMs ?? ISO_URL_WINDOW_MS, allowPool: options.allowPool ?? false };
-  const gate = cachedIsoClient(options.client, cache, { now, policy });
+  const gate = cachedIsoClient(options.client, ledger, { now, policy });
   const requestOptions = { format: options.format ?? 'json', addMetadata: options.addMetadata ?? true, addExtendedData: options.addExtendedData ?? false };
   return { gate, iso: isoApi(gate.client), requestOptions };
 }

@@ -9,6 +9,8 @@
  * tug's rule on top: the pool is spent only when the caller allows it (`--use-troubleshooting-pool`).
  */
 
+import type { UrlBudget } from './ledger.js';
+
 export const ISO_URL_WINDOW_MS = 15 * 60 * 1000;
 export const ISO_POOL_SIZE = 50;
 export const ISO_POOL_WINDOW_MS = 30 * 24 * 3600 * 1000;
@@ -100,6 +102,20 @@ export function decide(entry: UrlEntry | undefined, now: number, policy: CachePo
   if (!policy.allowPool) return refuse('cooling-down');
   if (poolUsesWithin(entry, now) >= ISO_POOL_SIZE) return refuse('pool-exhausted');
   return { action: 'request', pool: true };
+}
+
+/** What `tug state show` says about one URL: when it may be asked normally again, and the pool left. */
+export function budgetOf(url: string, entry: UrlEntry, now: number): UrlBudget {
+  const last = counted(entry).at(-1);
+  const lastNormal = lastNormalRequest(entry);
+  const free = Math.max(lastNormal === undefined ? -Infinity : lastNormal + ISO_URL_WINDOW_MS, time(entry.notBefore) || -Infinity);
+  return {
+    url,
+    ...(last ? { lastRequestAt: last.at } : {}),
+    ...(free > now ? { nextFreeAt: new Date(free).toISOString() } : {}),
+    poolLeft: Math.max(0, ISO_POOL_SIZE - poolUsesWithin(entry, now)),
+    ...(entry.response ? { cachedAt: entry.response.fetchedAt } : {}),
+  };
 }
 
 /** Forget what no longer matters: requests older than the 30-day pool window (keeping the last one). */

@@ -1,0 +1,104 @@
+/**
+ * `tug state show`: what the state store holds for the account(s) — who holds the apply lock, the last
+ * journals and how each run ended, and the ISO 15143-3 budget per URL (when it may be asked normally
+ * again, troubleshooting requests left, how old the cached answer is). Read-only: it never creates tables.
+ *
+ * `tug state migrate`: create or upgrade the postgres backend's tables now (any command does it on
+ * first use; this is for a pipeline step or a database user with more rights than CI's).
+ */
+import { ConfigError } from '../../errors.js';
+import { printable } from '../../render/printable.js';
+import { formatTime } from '../../sources/iso15143/cached-client.js';
+import type { UrlBudget } from '../../sources/iso15143/ledger.js';
+import { ISO_POOL_SIZE } from '../../sources/iso15143/request-windows.js';
+import { describeHolder, type Account, type JournalInfo, type LockStatus, type StateStore } from '../../state/index.js';
+import { safePath } from '../../trackunit/errors.js';
+import { writeLine, type RunContext } from '../context.js';
+import { accountsInScope, openProjectState, type StateFlags } from '../state-scope.js';
+
+export interface StateShowFlags extends StateFlags {
+  format?: string;
+  journals?: string;
+}
+
+interface AccountView {
+  account: string;
+  irisUrl?: string;
+  lock: LockStatus;
+  journals: JournalInfo[];
+  iso: UrlBudget[];
+}
+
+export async function runStateShow(flags: StateShowFlags, ctx: RunContext): Promise<number> {
+  const format = flags.format ?? 'text';
+  if (!['text', 'json'].includes(format)) throw new ConfigError('invalid_option', `--format must be text or json, got "${format}"`);
+  const limit = Number(flags.journals ?? 5);
+  if (!Number.isInteger(limit) || limit < 0) throw new ConfigError('invalid_option', `--journals must be a whole number, got "${flags.journals}"`);
+  const { config, store } = await openProjectState(flags, ctx, { migrate: false });
+  try {
+    const version = await store.schemaVersion();
+    const empty = store.backend === 'postgres' && version === 0;
+    const accounts = empty ? [] : await accountsInScope(store, config, flags, ctx.env);
+    const views = await Promise.all(accounts.map((a) => viewOf(store, a, limit, ctx.now())));
+    if (format === 'json') {
+      writeLine(ctx.stdout, JSON.stringify({ backend: store.backend, store: store.description, schemaVersion: version, accounts: views }, null, 2));
+    } else {
+      for (const line of textOf(store, version, empty, views, ctx.now())) writeLine(ctx.stdout, line);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function viewOf(store: StateStore, account: Account, limit: number, now: number): Promise<AccountView> {
+  const state = store.account(account);
+  const [lock, journals, iso] = await Promise.all([state.lock.inspect(), state.journals.list(limit), state.iso().then((ledger) => ledger.budget(now))]);
+  return { account: account.key, ...(account.irisUrl ? { irisUrl: account.irisUrl } : {}), lock, journals, iso };
+}
+
+function textOf(store: StateStore, version: number, empty: boolean, views: AccountView[], now: number): string[] {
+  const lines = [`State: ${store.description} (${store.backend} backend${store.backend === 'postgres' ? `, schema version ${version}` : ''})`];
+  if (empty) return [...lines, 'No tables yet: the first plan or apply creates them (or run `tug state migrate`).'];
+  if (views.length === 0) return [...lines, 'No account has state here yet.'];
+  for (const view of views) {
+    lines.push('', `Account ${view.account}${view.irisUrl ? ` (${printable(view.irisUrl)})` : ''}`);
+    lines.push(`  Apply lock: ${lockText(view.lock, now)}`);
+    lines.push(view.journals.length === 0 ? '  Journals: none' : `  Journals (last ${view.journals.length}):`);
+    for (const j of view.journals) lines.push(`    ${j.fingerprint.slice(0, 19)}…  ${j.status.padEnd(11)}  ${formatTime(j.modifiedMs)}`);
+    lines.push(view.iso.length === 0 ? '  ISO 15143-3: nothing requested yet' : `  ISO 15143-3 budget (${view.iso.length} URL${view.iso.length === 1 ? '' : 's'}):`);
+    for (const u of view.iso) lines.push(`    ${isoText(u, now)}`);
+  }
+  return lines;
+}
+
+function lockText(status: LockStatus, now: number): string {
+  if (status.state === 'absent') return 'free';
+  if (status.state === 'unreadable') return `unreadable (${status.note}); the next apply takes it over`;
+  const lease = Date.parse(status.info.leaseUntil);
+  const state = status.expired || lease <= now ? 'lease expired: the next apply takes it over' : status.holderGone ? 'its holder is gone: the next apply takes it over' : `lease until ${printable(status.info.leaseUntil)}`;
+  return `held by ${describeHolder(status.info)}, started ${printable(status.info.startedAt)}; ${state}`;
+}
+
+function isoText(u: UrlBudget, now: number): string {
+  const free = u.nextFreeAt === undefined ? 'may be asked now' : `next request ${formatTime(Date.parse(u.nextFreeAt))} (in ${Math.max(1, Math.ceil((Date.parse(u.nextFreeAt) - now) / 60_000))} min)`;
+  const cached = u.cachedAt === undefined ? 'nothing cached' : `cached ${formatTime(Date.parse(u.cachedAt))}`;
+  return `${safePath(new URL(u.url))}: ${free}; troubleshooting pool ${u.poolLeft}/${ISO_POOL_SIZE} left; ${cached}`;
+}
+
+export async function runStateMigrate(flags: StateFlags & { format?: string }, ctx: RunContext): Promise<number> {
+  const { store } = await openProjectState(flags, ctx, { migrate: false });
+  try {
+    const report = await store.migrate();
+    if (flags.format === 'json') writeLine(ctx.stdout, JSON.stringify({ backend: store.backend, store: store.description, ...report }, null, 2));
+    else if (store.backend === 'local') writeLine(ctx.stdout, `The local state backend (${store.description}) has no schema to migrate.`);
+    else if (report.applied.length === 0) writeLine(ctx.stdout, `${store.description}: schema version ${report.to}, up to date.`);
+    else {
+      writeLine(ctx.stdout, `${store.description}: migrated from version ${report.from} to ${report.to}:`);
+      for (const m of report.applied) writeLine(ctx.stdout, `  ${m.version}  ${m.name}`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Reaching the postgres state backend: the connection string comes from TUG_STATE_DATABASE_URL only
+ * (never tug.yaml, never a flag), and neither it nor its password appears in any message tug prints:
+ * errors name the database as `host:port/database` and every driver message is passed through the
+ * redactor first.
+ */
+import pg from 'pg';
+import { ConfigError, StateStoreError } from '../../errors.js';
+
+export const DATABASE_URL_ENV = 'TUG_STATE_DATABASE_URL';
+/** Connections tug opens are named so (pg_stat_activity), for operators and for the tests. */
+export const APPLICATION_NAME = 'tug';
+
+export interface Database {
+  /** The connection string; handed to the driver only. */
+  readonly url: string;
+  /** `PostgreSQL host:port/database` — for messages. */
+  readonly description: string;
+  /** Removes the connection string, its password and user:password pairs from a text. */
+  redact(text: string): string;
+}
+
+export function databaseFromEnv(env: NodeJS.ProcessEnv): Database {
+  const url = env[DATABASE_URL_ENV]?.trim();
+  if (!url) {
+    throw new ConfigError('state_database_url_missing', `tug.yaml chooses the postgres state backend, but ${DATABASE_URL_ENV} is not set`, {
+      hint: `Set ${DATABASE_URL_ENV}=postgresql://USER:PASSWORD@HOST:5432/DATABASE in the environment (in CI: from a secret). The connection string is never read from a file or a flag.`,
+    });
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = new URL('invalid:');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError('state_database_url_invalid', `${DATABASE_URL_ENV} is not a postgresql:// URL`, {
+      hint: `Use the form postgresql://USER:PASSWORD@HOST:5432/DATABASE (the value is not shown, since it may hold a password).`,
+    });
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username) || 'postgres';
+  const description = `PostgreSQL ${parsed.host || 'localhost'}/${database}`;
+  const secrets = [url, parsed.password, safeDecode(parsed.password), parsed.searchParams.get('password') ?? ''].filter((s) => s.length >= 3);
+  const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text).replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+  return { url, description, redact };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export function clientOptions(db: Database): pg.ClientConfig {
+  return { connectionString: db.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: APPLICATION_NAME, keepAlive: true };
+}
+
+export function createPool(db: Database, onIdleError: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ ...clientOptions(db), max: 4, idleTimeoutMillis: 10_000 });
+  // An idle connection that dies (server restart, pg_terminate_backend) must not crash the process.
+  pool.on('error', onIdleError);
+  return pool;
+}
+
+/** What failed, where, and the server's or the network's code — with every secret removed. */
+export function stateError(db: Database, doing: string, error: unknown, code = 'state_unavailable'): StateStoreError {
+  if (error instanceof StateStoreError) return error;
+  const e = error as { message?: string; code?: string };
+  const why = db.redact(e.message ?? String(error));
+  const sqlState = typeof e.code === 'string' ? ` (${e.code})` : '';
+  return new StateStoreError(code, `State database ${db.description}: ${doing} failed: ${why}${sqlState}`, {
+    hint: `Check that the database is reachable from here and that ${DATABASE_URL_ENV} names it with a user that may create tables; nothing was written to Trackunit after this error.`,
+    meta: { database: db.description, ...(typeof e.code === 'string' ? { code: e.code } : {}) },
+  });
+}
