@@ -55,8 +55,31 @@ function safeDecode(text: string): string {
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/** Connection settings; `application_name` is tug unless the connection string names one. */
 export function clientOptions(db: Database): pg.ClientConfig {
-  return { connectionString: db.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: APPLICATION_NAME, keepAlive: true };
+  const named = /[?&]application_name=/.test(db.url);
+  return { connectionString: db.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(named ? {} : { application_name: APPLICATION_NAME }), keepAlive: true };
+}
+
+/**
+ * Runs `work` on a pooled connection. While it is checked out, a connection that dies between two
+ * queries must fail the next query, not crash the process with an unhandled 'error' event.
+ */
+export async function withConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  let broken: Error | undefined;
+  try {
+    return await work(client);
+  } catch (error) {
+    broken = error as Error;
+    throw error;
+  } finally {
+    client.off('error', ignore);
+    // A connection that failed mid-work is not handed to the next caller.
+    client.release(broken);
+  }
 }
 
 export function createPool(db: Database, onIdleError: (error: Error) => void): pg.Pool {

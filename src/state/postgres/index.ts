@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { Account } from '../account.js';
 import type { AccountState, AccountSummary, MigrationReport, StateStore } from '../store.js';
-import { createPool, stateError, type Database } from './connection.js';
+import { createPool, stateError, withConnection, type Database } from './connection.js';
 import { postgresIsoLedger } from './iso-ledger.js';
 import { postgresJournals } from './journal.js';
 import { DEFAULT_SCHEMA, lockKey, quotedSchema } from './keys.js';
@@ -81,13 +81,10 @@ export class PostgresStateStore implements StateStore {
   }
 
   async migrate(): Promise<MigrationReport> {
-    const client = await this.pool.connect();
     try {
-      return await migrate(client, this.S);
+      return await withConnection(this.pool, (client) => migrate(client, this.S));
     } catch (error) {
       throw stateError(this.db, 'migrating the state schema', error);
-    } finally {
-      client.release();
     }
   }
 

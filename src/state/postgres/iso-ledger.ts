@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Claim, IsoLedger, RequestTicket, StoredResponse, UrlBudget } from '../../sources/iso15143/ledger.js';
 import { budgetOf, decide, ISO_POOL_WINDOW_MS, type CachePolicy, type CachedResponse, type RequestRecord, type UrlEntry } from '../../sources/iso15143/request-windows.js';
-import { stateError, type Database } from './connection.js';
+import { stateError, withConnection, type Database } from './connection.js';
 
 interface PgTicket extends RequestTicket {
   readonly id: string;
@@ -45,8 +45,11 @@ export function postgresIsoLedger(deps: { db: Database; pool: pg.Pool; S: string
     ...(row?.not_before ? { notBefore: row.not_before.toISOString() } : {}),
   });
 
-  async function claim(url: string, now: number, policy: CachePolicy): Promise<Claim> {
-    const client = await run('connecting for the ISO cache', () => pool.connect());
+  function claim(url: string, now: number, policy: CachePolicy): Promise<Claim> {
+    return run('deciding an ISO request', () => withConnection(pool, (client) => claimOn(client, url, now, policy)));
+  }
+
+  async function claimOn(client: pg.PoolClient, url: string, now: number, policy: CachePolicy): Promise<Claim> {
     try {
       await client.query('BEGIN');
       await client.query(`INSERT INTO ${S}.iso_urls (account, url) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [account, url]);
@@ -79,9 +82,7 @@ export function postgresIsoLedger(deps: { db: Database; pool: pg.Pool; S: string
       }
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw stateError(db, 'deciding an ISO request', error);
-    } finally {
-      client.release();
+      throw error;
     }
   }
 
