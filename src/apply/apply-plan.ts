@@ -155,7 +155,8 @@ async function applyLocked(input: ApplyInput, stores: Stores, lockLost: () => Lo
   const journal = await journals.open(input.plan, { now });
   try {
     const run = await execute(input, journal, prior, decided, { started, now, lockLost });
-    if (journal.failure) throw stateLost(journal.failure, run.outcomes);
+    const stoppedBy = journal.failure ?? lockLost();
+    if (stoppedBy) throw interrupted(stoppedBy, run.outcomes);
     const convergence = checkConvergence((await replan(input, stores)).plan, run.outcomes);
     const report = buildReport(input, journal, run, convergence, before, now() - started, prior);
     await journal.finish(journalSummary(report));
@@ -166,16 +167,20 @@ async function applyLocked(input: ApplyInput, stores: Stores, lockLost: () => Lo
 }
 
 /**
- * The journal could not be written (the state database went away): the run stopped before its next
- * request. Exit 5 like any partial apply; `--resume` from any machine finishes it once the store is back.
+ * The journal could not be written (the state database went away) or the lock was lost (its database
+ * session ended, or another apply took it over): the run stopped before its next request, and the journal
+ * is left unfinished. No convergence check — another apply may be writing now. Exit 5 like any partial
+ * apply; `--resume` (from any machine that shares the state store) finishes it.
  */
-function stateLost(failure: Error, outcomes: ChangeOutcome[]): TugError {
+function interrupted(cause: Error, outcomes: ChangeOutcome[]): TugError {
   const applied = outcomes.filter((o) => o.status === 'applied').length;
-  return new TugError('state_lost', `The apply stopped: its journal could not be written (${failure.message}). ${applied} of ${outcomes.length} changes were applied before that.`, {
+  const lock = cause instanceof LockError;
+  const why = lock ? `the apply lock was lost (${cause.message})` : `its journal could not be written (${cause.message})`;
+  return new TugError(lock ? 'lock_lost' : 'state_lost', `The apply stopped: ${why}. ${applied} of ${outcomes.length} changes were applied before that.`, {
     exitCode: ExitCode.partial,
-    hint: 'Nothing more was sent once the journal failed. When the state store is reachable again, run `tug apply --resume` (from this or any machine that shares the store): requests whose outcome was not recorded are looked up before anything is sent again.',
+    hint: 'Nothing more was sent. Once the state store is reachable (and no other apply runs), run `tug apply --resume` — from this or any machine that shares the state store: requests whose outcome was not recorded are looked up before anything is sent again.',
     meta: { applied, total: outcomes.length },
-    cause: failure,
+    cause,
   });
 }
 

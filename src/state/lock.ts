@@ -167,11 +167,11 @@ export function describeHolder(info: LockInfo): string {
 }
 
 /** The error a second apply sees: who holds the lock, since when, until when. */
-export function lockedError(file: string, info: LockInfo): LockError {
+export function lockedError(file: string, info: LockInfo, takenOver = 'an expired lease, or one whose process died on the same host,'): LockError {
   const { owner, host, pid, startedAt, leaseUntil } = info;
   const gone = host === os.hostname() && !processAlive(pid) ? ` (pid ${pid} is not running on this host)` : '';
   return new LockError('locked', `Another apply holds the lock ${file}: ${describeHolder(info)}, started ${printable(startedAt)}, lease until ${printable(leaseUntil)}`, {
-    hint: `Wait for that apply to finish — an expired lease, or one whose process died on the same host, is taken over automatically — or, if it is surely gone${gone}, run \`tug unlock --force\`.`,
+    hint: `Wait for that apply to finish — ${takenOver} is taken over automatically — or, if it is surely gone${gone}, run \`tug unlock --force\`.`,
     meta: { lockFile: file, owner, host, pid, startedAt, leaseUntil },
   });
 }

@@ -96,7 +96,7 @@ export function stateError(db: Database, doing: string, error: unknown, code = '
   const why = db.redact(e.message ?? String(error));
   const sqlState = typeof e.code === 'string' ? ` (${e.code})` : '';
   return new StateStoreError(code, `State database ${db.description}: ${doing} failed: ${why}${sqlState}`, {
-    hint: `Check that the database is reachable from here and that ${DATABASE_URL_ENV} names it with a user that may create tables; nothing was written to Trackunit after this error.`,
+    hint: `Check that the database is reachable from here and that ${DATABASE_URL_ENV} names it, with a user that may create tables in the schema. An apply that loses the database stops before its next request: finish it with \`tug apply --resume\`.`,
     meta: { database: db.description, ...(typeof e.code === 'string' ? { code: e.code } : {}) },
   });
 }

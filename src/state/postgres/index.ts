@@ -48,8 +48,8 @@ export class PostgresStateStore implements StateStore {
     const pool = createPool(db, () => undefined);
     const store = new PostgresStateStore(db, pool, schema);
     try {
+      await pool.query('SELECT 1').catch((error: unknown) => Promise.reject(stateError(db, 'connecting', error)));
       if (options.migrate ?? true) store.migration = await store.migrate();
-      else await pool.query('SELECT 1');
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw stateError(db, 'opening the state database', error);

@@ -117,7 +117,7 @@ export function postgresLock(deps: PgLockDeps): LockStore {
           await sleep(50);
           continue;
         }
-        if (!row.expired) throw lockedError(location, toInfo(row));
+        if (!row.expired) throw lockedError(location, toInfo(row), 'a holder whose database session ends, or whose lease expires,');
         // The lease ran out, yet a session still holds the advisory lock: a hung holder. End it, take over.
         const holder = await advisoryHolder();
         if (holder !== undefined) await endSession(holder, row);

@@ -1,0 +1,308 @@
+/**
+ * Several machines, one state database (issue 13's scenarios). Each "runner" is its own checkout of the
+ * same manifest repository with its own local state directory (which must not matter) and, where it runs
+ * in a separate process, its own tug process; all share one PostgreSQL schema and one sandbox (a real
+ * HTTP server on loopback).
+ *
+ *   - three processes apply the same plan at once: exactly one wins, the others fail at once naming the
+ *     holder — twenty rounds, twenty single winners;
+ *   - the holder is killed with SIGKILL mid-apply on runner A: `tug apply plan.json --resume` on runner B
+ *     finishes it — converged, one create per identity (request log and store); `--resume` without a plan
+ *     file works from the plan the database kept;
+ *   - the state database ends the apply's connections mid-apply (pg_terminate_backend): exit 5, and the
+ *     resume creates nothing twice;
+ *   - two plans from two fresh checkouts within 15 minutes: the second makes no ISO request at all (the
+ *     shared cache), and no troubleshooting-pool request is ever spent (the sandbox's pool counter);
+ *   - an unreachable database: a clear error before any request to Trackunit;
+ *   - the connection string's password appears in no output, file or table.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { startSandbox, Store, type SandboxHandle } from '../../src/sandbox/index.js';
+import { seedStore } from '../../src/sandbox/seed.js';
+import { runCli, type CliResult } from '../cli/run-cli.js';
+import { databasePassword, databaseUrlFor, describePostgres, freshSchema, sql, terminateTug } from '../support/postgres.js';
+import { tugWorker, type TugWorker } from '../support/tug-process.js';
+
+type Doc = Record<string, unknown>;
+const DEMO = (() => {
+  const store = new Store('sandbox:demo');
+  seedStore(store, { kind: 'demo' });
+  return store.toSnapshot();
+})();
+const CREATES = ['sites.create', 'customers.create'] as const;
+const pad = (n: number) => String(n).padStart(3, '0');
+const ok = (status: number) => status >= 200 && status < 300;
+
+let sandbox: SandboxHandle;
+const workers: TugWorker[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, store: Store.fromSnapshot(structuredClone(DEMO)), latencyMs: 15 });
+});
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.close()));
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+function depots(prefix: string, n: number): Doc[] {
+  return Array.from({ length: n }, (_, i) => ({
+    kind: 'Depot',
+    key: `${prefix}-${pad(i)}`,
+    name: `${prefix} depot ${pad(i)}`,
+    address: { streetAddress: `Fællesvej ${i + 1}`, zipCode: String(8000 + i), city: 'Aarhus', country: 'DK' },
+  }));
+}
+
+function customers(prefix: string, n: number): Doc[] {
+  return Array.from({ length: n }, (_, i) => ({ kind: 'Customer', externalReference: `${prefix.toUpperCase()}-${pad(i)}`, name: `${prefix} customer ${pad(i)}`, type: 'CONTRACTOR' }));
+}
+
+/** A checkout of the manifest repository: tug.yaml (postgres state in `schema`) and the manifests. */
+function checkout(schema: string, docs: Doc[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tug-runner-'));
+  mkdirSync(join(dir, 'manifests'));
+  writeManifests(dir, docs);
+  const limits = Object.fromEntries(['sites', 'customers', 'custom-fields', 'assets', 'rental'].map((f) => [f, { ratePerSecond: 200, burst: 20, maxInFlight: 4 }]));
+  writeFileSync(
+    join(dir, 'tug.yaml'),
+    stringify({ apiVersion: 'tug/v1', manifests: ['manifests/**/*.yaml'], trackunit: {}, rateLimits: limits, concurrency: 4, stateDir: '.tug', state: { backend: 'postgres', schema }, safety: { maxUpdates: { default: { count: 1000 } } } }),
+  );
+  return dir;
+}
+
+function writeManifests(dir: string, docs: Doc[]): void {
+  writeFileSync(join(dir, 'manifests', 'all.yaml'), docs.map((d) => stringify(d)).join('---\n'));
+}
+
+/** What a runner has: Trackunit credentials and URLs, and the state database's connection string. */
+function runnerEnv(schema: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    CI: 'true',
+    TRACKUNIT_CLIENT_ID: 'sandbox-key',
+    TRACKUNIT_CLIENT_SECRET: 'sandbox-key-secret',
+    TRACKUNIT_IRIS_URL: sandbox.url,
+    TRACKUNIT_AUTH_URL: sandbox.url,
+    TUG_STATE_DATABASE_URL: databaseUrlFor(schema),
+  };
+}
+
+const tug = (dir: string, schema: string, argv: string[]): Promise<CliResult> => runCli(argv, { cwd: dir, env: runnerEnv(schema) });
+
+async function planInto(dir: string, schema: string, ...others: string[]): Promise<void> {
+  const planned = await tug(dir, schema, ['plan', '--out', join(dir, 'plan.json')]);
+  expect(planned.code, planned.stderr).toBe(0);
+  for (const other of others) copyFileSync(join(dir, 'plan.json'), join(other, 'plan.json'));
+}
+
+async function startWorkers(dirs: string[], schema: string): Promise<TugWorker[]> {
+  const started = dirs.map((dir) => tugWorker(dir, runnerEnv(schema)));
+  workers.push(...started);
+  await Promise.all(started.map((w) => w.ready));
+  return started;
+}
+
+/** Answered creates per route since `from` (request log index). */
+const createsSince = (from: number) =>
+  Object.fromEntries(CREATES.map((route) => [route, sandbox.requestLog.count((e) => e.seq > from && e.route === route && (ok(e.status) || e.fault === 'commit-drop'))]));
+const lastSeq = () => sandbox.requestLog.count();
+
+/** Identities held by more than one object (none expected). */
+function duplicates(): string[] {
+  const seen = new Map<string, number>();
+  for (const v of [...sandbox.store.sites.values()].map((s) => `site ${s.name}`).concat([...sandbox.store.customers.values()].map((c) => `customer ${c.externalReference}`))) {
+    seen.set(v, (seen.get(v) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([v]) => v);
+}
+
+async function until(what: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describePostgres('shared state on PostgreSQL', () => {
+  it('three processes, three checkouts, one database: exactly one apply wins, the others fail at once naming it — 20 rounds', async () => {
+    const schema = freshSchema();
+    const dirs = [checkout(schema, []), checkout(schema, []), checkout(schema, [])];
+    const runners = await startWorkers(dirs, schema);
+    const winners: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      const docs = depots(`r${pad(round)}`, 6);
+      for (const dir of dirs) writeManifests(dir, docs);
+      await planInto(dirs[0]!, schema, dirs[1]!, dirs[2]!);
+      const from = lastSeq();
+      const ended: Array<{ i: number; at: number; result: Awaited<ReturnType<TugWorker['run']>> }> = [];
+      await Promise.all(runners.map((w, i) => w.run(['apply', 'plan.json', '--format', 'json']).then((result) => ended.push({ i, at: performance.now(), result }))));
+      const won = ended.filter((e) => e.result.code === 0);
+      const lost = ended.filter((e) => e.result.code !== 0);
+      expect(won, `round ${round}: ${ended.map((e) => `${e.i}:${e.result.code} ${e.result.stderr}`).join(' | ')}`).toHaveLength(1);
+      const winner = runners[won[0]!.i]!;
+      for (const loser of lost) {
+        expect(loser.result.code, loser.result.stderr).toBe(1);
+        const { error } = JSON.parse(loser.result.stderr) as { error: { code: string; message: string; meta: { pid: number } } };
+        expect(error.code).toBe('locked');
+        expect(error.meta.pid).toBe(winner.pid);
+        expect(error.message).toContain(`pid ${winner.pid}`);
+        expect(loser.at, 'a loser ends before the winner does').toBeLessThan(won[0]!.at);
+      }
+      expect(createsSince(from)['sites.create'], `round ${round}`).toBe(6);
+      winners.push(won[0]!.i);
+    }
+    expect(winners).toHaveLength(20);
+    expect(duplicates()).toEqual([]);
+  }, 180_000);
+
+  it('kill -9 of the holder mid-apply on runner A; `tug apply plan.json --resume` on runner B finishes it, one create per identity', async () => {
+    const schema = freshSchema();
+    const docs = [...depots('kill', 40), ...customers('kill', 30)];
+    const a = checkout(schema, docs);
+    const b = checkout(schema, docs);
+    await planInto(a, schema, b);
+    const from = lastSeq();
+    const [runnerA] = await startWorkers([a], schema);
+    const applying = runnerA!.run(['apply', 'plan.json', '--format', 'json']);
+    await until(() => sandbox.requestLog.count((e) => e.seq > from && e.write) >= 15);
+    runnerA!.kill();
+    expect((await applying).code).toBe(-1);
+    const writesBefore = sandbox.requestLog.count((e) => e.seq > from && e.write);
+    expect(writesBefore).toBeLessThan(70);
+
+    // Runner B: its own checkout and (empty) state directory; the journal and the lock are in the database.
+    const refused = await tug(b, schema, ['apply', 'plan.json']);
+    expect(refused.code, 'without --resume the unfinished journal is a reason to stop').toBe(1);
+    expect(refused.stderr).toContain('[journal_unfinished]');
+    // A's lock went with its connection: B took it over at once, naming A.
+    expect(refused.stderr).toMatch(new RegExp(`Took over the apply lock of .* pid ${runnerA!.pid}, .*that apply is no longer running`));
+    const resumed = await tug(b, schema, ['apply', 'plan.json', '--resume', '--format', 'json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const report = JSON.parse(resumed.stdout) as { convergence: { ok: boolean }; resumed: boolean };
+    expect(report).toMatchObject({ convergence: { ok: true }, resumed: true });
+    expect(createsSince(from)).toEqual({ 'sites.create': 40, 'customers.create': 30 });
+    expect(duplicates()).toEqual([]);
+    const again = await tug(b, schema, ['plan', '--detailed-exitcode']);
+    expect(again.code, again.stdout).toBe(0);
+  }, 60_000);
+
+  it('`tug apply --resume` with no plan file on a third machine finishes from the plan the database kept', async () => {
+    const schema = freshSchema();
+    const docs = depots('kept', 40);
+    const a = checkout(schema, docs);
+    await planInto(a, schema);
+    const from = lastSeq();
+    const [runnerA] = await startWorkers([a], schema);
+    const applying = runnerA!.run(['apply', 'plan.json']);
+    await until(() => sandbox.requestLog.count((e) => e.seq > from && e.write) >= 10);
+    runnerA!.kill();
+    await applying;
+    const c = checkout(schema, docs); // no plan.json here
+    const resumed = await tug(c, schema, ['apply', '--resume', '--format', 'json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(createsSince(from)['sites.create']).toBe(40);
+    expect(duplicates()).toEqual([]);
+    const nothing = await tug(c, schema, ['apply', '--resume']);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('[nothing_to_resume]');
+  }, 60_000);
+
+  it('the database ends the apply\'s connections mid-apply: exit 5 before the next request; the resume creates nothing twice', async () => {
+    const schema = freshSchema();
+    const docs = [...depots('term', 40), ...customers('term', 20)];
+    const dir = checkout(schema, docs);
+    await planInto(dir, schema);
+    const from = lastSeq();
+    const applying = tug(dir, schema, ['apply', 'plan.json']);
+    await until(() => sandbox.requestLog.count((e) => e.seq > from && e.write) >= 10);
+    expect(await terminateTug(schema)).toBeGreaterThan(0);
+    const stopped = await applying;
+    expect(stopped.code, stopped.stderr).toBe(5);
+    expect(stopped.stderr).toMatch(/The apply stopped: (the apply lock was lost|its journal could not be written)/);
+    const writesAtStop = sandbox.requestLog.count((e) => e.seq > from && e.write);
+    expect(writesAtStop).toBeLessThan(60);
+    const resumed = await tug(dir, schema, ['apply', 'plan.json', '--resume', '--format', 'json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(createsSince(from)).toEqual({ 'sites.create': 40, 'customers.create': 20 });
+    expect(duplicates()).toEqual([]);
+  }, 60_000);
+
+  it('two plans from two fresh checkouts within 15 minutes: the second makes no ISO request; the pool is never spent', async () => {
+    const schema = freshSchema();
+    const pin = DEMO.assets.find((x) => x.owned && typeof x.telemetry?.pin === 'string')?.telemetry?.pin;
+    if (!pin) throw new Error('the demo seed has no owned asset with a PIN');
+    const docs = [{ kind: 'Asset', pin, customFields: { licensePlate: 'SHARED 01' } }];
+    const isoRequests = () => sandbox.requestLog.count((e) => e.family === 'iso-fleet' || e.family === 'iso-single');
+    const poolBefore = sandbox.isoLimiter.poolUsesTotal;
+    const first = checkout(schema, docs);
+    const before = isoRequests();
+    const one = await tug(first, schema, ['plan']);
+    expect(one.code, one.stderr).toBe(0);
+    const byFirst = isoRequests() - before;
+    expect(byFirst).toBeGreaterThan(0);
+    const second = checkout(schema, docs); // a fresh runner: nothing on its disk
+    const two = await tug(second, schema, ['plan']);
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(isoRequests() - before - byFirst, 'the second plan is served from the shared cache').toBe(0);
+    expect(sandbox.isoLimiter.poolUsesTotal - poolBefore).toBe(0);
+    expect(await sql(`SELECT count(*)::int AS n FROM ${schema}.iso_requests WHERE pool`)).toEqual([{ n: 0 }]);
+    const shown = await tug(second, schema, ['state', 'show']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/troubleshooting pool 50\/50 left; cached/);
+  }, 60_000);
+
+  it('an unreachable state database is a clear error before any request to Trackunit', async () => {
+    const schema = freshSchema();
+    const dir = checkout(schema, depots('down', 2));
+    const closed = new URL(databaseUrlFor(schema));
+    closed.port = '1';
+    const from = lastSeq();
+    for (const argv of [['apply', '--yes'], ['plan']]) {
+      const result = await runCli(argv, { cwd: dir, env: { ...runnerEnv(schema), TUG_STATE_DATABASE_URL: closed.href } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/State database PostgreSQL 127\.0\.0\.1:1\/postgres: connecting failed: .*ECONNREFUSED.* \[state_unavailable\]/);
+      expect(result.stderr).not.toContain(databasePassword());
+    }
+    expect(lastSeq() - from, 'nothing was read from or written to Trackunit').toBe(0);
+  });
+
+  it('the password of the connection string is in no output, file or table', async () => {
+    const schema = freshSchema();
+    const password = databasePassword();
+    const docs = depots('secret', 3);
+    const dir = checkout(schema, docs);
+    const outputs: CliResult[] = [];
+    outputs.push(await tug(dir, schema, ['plan', '--out', join(dir, 'plan.json')]));
+    outputs.push(await tug(dir, schema, ['apply', 'plan.json', '--format', 'json']));
+    outputs.push(await tug(dir, schema, ['state', 'show', '--format', 'json']));
+    outputs.push(await tug(dir, schema, ['state', 'show']));
+    outputs.push(await tug(dir, schema, ['state', 'migrate']));
+    outputs.push(await tug(dir, schema, ['unlock', '--format', 'json']));
+    const wrong = new URL(databaseUrlFor(schema));
+    wrong.password = `${password}-wrong`;
+    outputs.push(await runCli(['apply', '--yes'], { cwd: dir, env: { ...runnerEnv(schema), TUG_STATE_DATABASE_URL: wrong.href } }));
+    outputs.push(await runCli(['plan', '--format', 'json'], { cwd: dir, env: { ...runnerEnv(schema), TUG_STATE_DATABASE_URL: wrong.href } }));
+    expect(outputs.slice(0, 6).map((o) => o.code)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(outputs.at(-1)!.stderr).toMatch(/password authentication failed/);
+    for (const output of outputs) expect(`${output.stdout}\n${output.stderr}`).not.toContain(password);
+    const files = (function walk(d: string): string[] {
+      return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+    })(dir);
+    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(password);
+    const tables = await sql<{ dump: string }>(
+      `SELECT concat_ws(' ', (SELECT string_agg(entry::text, ' ') FROM ${schema}.journal_entries), (SELECT string_agg(plan, ' ') FROM ${schema}.kept_plans),
+         (SELECT string_agg(row_to_json(l)::text, ' ') FROM ${schema}.locks l), (SELECT string_agg(row_to_json(a)::text, ' ') FROM ${schema}.accounts a)) AS dump`,
+    );
+    expect(tables[0]!.dump.length).toBeGreaterThan(100);
+    expect(tables[0]!.dump).not.toContain(password);
+  }, 60_000);
+});
