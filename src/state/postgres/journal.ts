@@ -67,11 +67,17 @@ export function postgresJournals(deps: PgJournalDeps): JournalStore {
         await client.end().catch(() => undefined);
         throw error;
       });
-      const append = async (fields: Record<string, unknown>) => {
+      // One INSERT at a time on this connection, in seq order (changes run concurrently).
+      let tail: Promise<unknown> = Promise.resolve();
+      const append = (fields: Record<string, unknown>) => {
         const entry = { seq: ++seq, at: new Date(now()).toISOString(), ...fields };
-        await guarded('writing the journal', () =>
-          client.query(`INSERT INTO ${S}.journal_entries (account, fingerprint, seq, entry) VALUES ($1, $2, $3, $4)`, [account, plan.fingerprint, entry.seq, entry]),
+        const write = tail.then(() =>
+          guarded('writing the journal', () =>
+            client.query(`INSERT INTO ${S}.journal_entries (account, fingerprint, seq, entry) VALUES ($1, $2, $3, $4)`, [account, plan.fingerprint, entry.seq, entry]),
+          ),
         );
+        tail = write.catch(() => undefined);
+        return write.then(() => undefined);
       };
       await append(entryFields.open(plan.fingerprint, os.hostname(), process.pid, false)).catch(async (error: unknown) => {
         await client.end().catch(() => undefined);
