@@ -20,8 +20,13 @@
  * the account in-process into a --data file instead; measured once at 5,000 syncs: 3 × 429 instead of
  * 1, a busiest second of 39 accepted syncs instead of 29, 0.991 of the limit instead of 1.001.
  *
+ * BENCH_STATE=postgres keeps the apply's lock and journal in PostgreSQL (tug.yaml `state.backend:
+ * postgres`; TUG_STATE_DATABASE_URL, or a throwaway cluster on loopback): three committed INSERTs per sync
+ * (intent, outcome, change) instead of three fsync'd lines — the rate must stay at the limit.
+ *
  *   npm run bench -- apply     env: BENCH_SYNCS=5000 BENCH_RATE=20 BENCH_LATENCY_MS=30
  *                                   BENCH_CONCURRENCY=4 (tug.yaml concurrency) BENCH_DATA_FILE=0
+ *                                   BENCH_STATE=local|postgres
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,7 +40,9 @@ import { runPlan } from '../src/plan/index.js';
 import type { RequestLogEntry } from '../src/sandbox/request-log.js';
 import { seedStore } from '../src/sandbox/seed.js';
 import { Store, type StoreSnapshot } from '../src/sandbox/store.js';
+import { openStateStore } from '../src/state/index.js';
 import { sampleRss } from './lib/measure.js';
+import { benchDatabase } from './lib/postgres.js';
 import { figures, round, table } from './lib/report.js';
 import { spawnSandbox } from './lib/sandbox-process.js';
 
@@ -44,6 +51,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 20);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const DATA_FILE = process.env.BENCH_DATA_FILE === '1';
+const STATE = process.env.BENCH_STATE === 'postgres' ? 'postgres' : 'local';
 const RENTAL_LIMIT = { ratePerSecond: RATE, burst: RATE, maxInFlight: 8 };
 const SYNC_ROUTE = 'rental.synchronize';
 /** The sandbox's documented demo API key (README, "Sandbox"), handed over as a user would: env vars. */
@@ -77,6 +85,7 @@ async function writeProject(work: string, url: string): Promise<void> {
     rateLimits: { rental: RENTAL_LIMIT },
     concurrency: CONCURRENCY,
     stateDir: 'state',
+    ...(STATE === 'postgres' ? { state: { backend: 'postgres', schema: `bench_apply_${Date.now()}` } } : {}),
   };
   await writeFile(join(work, 'tug.yaml'), jsYaml.dump(config));
   await mkdir(join(work, 'manifests'));
@@ -130,6 +139,7 @@ function progressPrinter() {
 }
 
 const work = await mkdtemp(join(tmpdir(), 'tug-bench-apply-'));
+const database = STATE === 'postgres' ? benchDatabase() : undefined;
 try {
   let t0 = performance.now();
   const sandbox = await spawnSandbox(await accountArgs(work));
@@ -139,13 +149,14 @@ try {
     const manifests = await loadManifestSet(config, work);
     if (manifests.diagnostics.some((d) => d.severity === 'error')) throw new Error(`generated manifests are invalid: ${JSON.stringify(manifests.diagnostics.slice(0, 3))}`);
     const setupMs = performance.now() - t0;
-    const env = { ...process.env, TRACKUNIT_IRIS_URL: undefined, TRACKUNIT_AUTH_URL: undefined, TRACKUNIT_SCOPES: undefined, ...CREDENTIALS };
+    const env = { ...process.env, TRACKUNIT_IRIS_URL: undefined, TRACKUNIT_AUTH_URL: undefined, TRACKUNIT_SCOPES: undefined, ...CREDENTIALS, ...(database ? { TUG_STATE_DATABASE_URL: database.url } : {}) };
+    const state = await openStateStore(config, env);
     const connection = await connectProject(config, {}, env);
     const rss = sampleRss();
     try {
       const { client } = connection;
       t0 = performance.now();
-      const { plan } = await runPlan({ client, config, manifests });
+      const { plan } = await runPlan({ client, config, manifests, state });
       const planMs = performance.now() - t0;
       const syncs = plan.changes.filter((c) => c.op === 'sync').length;
       if (syncs !== SYNCS || plan.changes.length !== SYNCS) throw new Error(`the plan holds ${plan.changes.length} changes (${syncs} syncs), expected ${SYNCS} syncs`);
@@ -153,7 +164,7 @@ try {
       await sandboxJson(sandbox.url, '/_sandbox/requests', 'DELETE');
       const applyStartAt = Date.now();
       t0 = performance.now();
-      const report = await applyPlan({ client, plan, config, manifests, onProgress: progressPrinter() });
+      const report = await applyPlan({ client, plan, config, manifests, state, onProgress: progressPrinter() });
       const applyMs = performance.now() - t0;
       const applyEndAt = Date.now();
       const peakRssMb = rss.stop();
@@ -176,7 +187,7 @@ try {
       const steady = server.windows.length > 0 ? { min: Math.min(...server.windows), max: Math.max(...server.windows) } : { min: 0, max: 0 };
 
       console.log(`Apply of ${SYNCS} rental syncs; sandbox: rental ${RATE} req/s (burst ${RATE}), ${LATENCY_MS} ms added latency${DATA_FILE ? ', --data file' : ''}`);
-      console.log(`tug: rental ${RATE} req/s, burst ${RENTAL_LIMIT.burst}, ${RENTAL_LIMIT.maxInFlight} in flight; concurrency ${config.concurrency}`);
+      console.log(`tug: rental ${RATE} req/s, burst ${RENTAL_LIMIT.burst}, ${RENTAL_LIMIT.maxInFlight} in flight; concurrency ${config.concurrency}; state: ${state.description}`);
       table([
         ['set-up: sandbox + manifests + load (ms, untimed)', round(setupMs, 0)],
         ['plan: wall time (ms)', round(planMs, 0)],
@@ -203,6 +214,7 @@ try {
       ]);
       figures('apply', {
         syncs: SYNCS,
+        state: STATE,
         ratePerSecond: RATE,
         latencyMs: LATENCY_MS,
         dataFile: DATA_FILE,
@@ -232,10 +244,12 @@ try {
       if (!report.convergence.ok || failed > 0) process.exitCode = 1;
     } finally {
       await connection.close();
+      await state.close();
     }
   } finally {
     await sandbox.stop();
   }
 } finally {
+  database?.stop();
   await rm(work, { recursive: true, force: true });
 }

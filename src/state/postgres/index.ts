@@ -63,10 +63,7 @@ export class PostgresStateStore implements StateStore {
       account,
       lock: postgresLock({ ...deps, key: lockKey(this.schema, account.key) }),
       journals: postgresJournals(deps),
-      iso: async (warn = () => undefined) => {
-        await this.ensureAccount(account);
-        return postgresIsoLedger({ ...deps, warn });
-      },
+      iso: async (warn = () => undefined) => postgresIsoLedger({ ...deps, warn }),
       kv: postgresKv(deps),
     };
   }

@@ -21,7 +21,7 @@ interface PgTicket extends RequestTicket {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export function postgresIsoLedger(deps: { db: Database; pool: pg.Pool; S: string; account: string; warn: (message: string) => void }): IsoLedger {
+export function postgresIsoLedger(deps: { db: Database; pool: pg.Pool; S: string; account: string; warn: (message: string) => void; ensureAccount(): Promise<void> }): IsoLedger {
   const { db, pool, S, account, warn } = deps;
   const run = async <T>(doing: string, work: () => Promise<T>) => {
     try {
@@ -45,7 +45,8 @@ export function postgresIsoLedger(deps: { db: Database; pool: pg.Pool; S: string
     ...(row?.not_before ? { notBefore: row.not_before.toISOString() } : {}),
   });
 
-  function claim(url: string, now: number, policy: CachePolicy): Promise<Claim> {
+  async function claim(url: string, now: number, policy: CachePolicy): Promise<Claim> {
+    await deps.ensureAccount();
     return run('deciding an ISO request', () => withConnection(pool, (client) => claimOn(client, url, now, policy)));
   }
 
