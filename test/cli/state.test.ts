@@ -37,6 +37,20 @@ describe('tug state (local backend)', () => {
   });
 });
 
+describe('tug.yaml state section', () => {
+  it('refuses an unknown backend, a bad schema name and a connection string in the file, at file:line:col', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tug-state-cli-'));
+    writeFileSync(join(dir, 'tug.yaml'), 'apiVersion: tug/v1\nstate:\n  backend: mysql\n  schema: Bad-Name\n  url: postgresql://tug:hunter2@db/tug\n');
+    const result = await runCli(['state', 'show'], { cwd: dir, env: {} });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('[invalid_config]');
+    expect(result.stderr).toMatch(/tug\.yaml:3:12 +"mysql" is not one of local, postgres/);
+    expect(result.stderr).toMatch(/tug\.yaml:4:11 .*schema/);
+    expect(result.stderr).toMatch(/tug\.yaml:5:3 .*url/);
+    expect(result.stderr).not.toContain('hunter2');
+  });
+});
+
 describePostgres('tug state (postgres backend)', () => {
   it('show before any table exists creates none; migrate creates them once; show, unlock and unlock --force on the account\'s lock', async () => {
     const schema = freshSchema();

@@ -118,6 +118,31 @@ describePostgres('postgres state backend', () => {
     expect(await sql(`SELECT count(*)::int AS n, bool_or(pool) AS pool FROM ${schema}.iso_requests`)).toEqual([{ n: 1, pool: false }]);
   });
 
+  it('a user with rights on the tables only (a DBA ran the migrations) uses the store; without them, a clear error', async () => {
+    const schema = freshSchema();
+    await open(schema);
+    const role = `r_${schema}`;
+    const password = `pw_${schema}`;
+    await sql(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    await sql(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+    await sql(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
+    await sql(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
+    const url = new URL(POSTGRES_URL);
+    url.username = role;
+    url.password = password;
+    const limited = await PostgresStateStore.open(databaseFromEnv({ TUG_STATE_DATABASE_URL: url.href }), { schema });
+    opened.push(limited);
+    const lock = await limited.account(A).lock.acquire({ owner: 'limited' });
+    const writer = await limited.account(A).journals.open({ fingerprint: 'sha256:cc' });
+    await writer.intent('c', 0, { method: 'POST', path: '/x' });
+    await writer.close();
+    expect(await lock.release()).toBe(true);
+    const denied = await PostgresStateStore.open(databaseFromEnv({ TUG_STATE_DATABASE_URL: url.href }), { schema: freshSchema() }).catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(StateStoreError);
+    expect((denied as StateStoreError).message).toMatch(/migrating the state schema failed: permission denied for database postgres \(42501\)/);
+    expect((denied as StateStoreError).message).not.toContain(password);
+  });
+
   it('an unreachable database or a wrong password is a clear error that never shows the password', async () => {
     const password = databasePassword();
     expect(password.length).toBeGreaterThan(8);

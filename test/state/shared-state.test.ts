@@ -260,6 +260,24 @@ describePostgres('shared state on PostgreSQL', () => {
     expect(shown.stdout).toMatch(/troubleshooting pool 50\/50 left; cached/);
   }, 60_000);
 
+  it('two plans at the same moment: each ISO URL is requested once; the other runner waits for that answer', async () => {
+    const schema = freshSchema();
+    const pin = DEMO.assets.find((x) => x.owned && typeof x.telemetry?.pin === 'string')?.telemetry?.pin;
+    const docs = [{ kind: 'Asset', pin, customFields: { licensePlate: 'SAME TIME' } }];
+    const isoLog = () => sandbox.requestLog.count((e) => e.family === 'iso-fleet' || e.family === 'iso-single');
+    const poolBefore = sandbox.isoLimiter.poolUsesTotal;
+    const before = isoLog();
+    const runners = await startWorkers([checkout(schema, docs), checkout(schema, docs)], schema);
+    const [one, two] = await Promise.all(runners.map((w) => w.run(['plan'])));
+    expect(one!.code, one!.stderr).toBe(0);
+    expect(two!.code, two!.stderr).toBe(0);
+    expect(two!.stdout).toBe(one!.stdout);
+    const urls = await sql<{ n: number; requests: number }>(`SELECT count(DISTINCT url)::int AS n, count(*)::int AS requests FROM ${schema}.iso_requests`);
+    expect(urls[0]!.requests, 'one request per URL').toBe(urls[0]!.n);
+    expect(isoLog() - before).toBe(urls[0]!.n);
+    expect(sandbox.isoLimiter.poolUsesTotal - poolBefore).toBe(0);
+  }, 60_000);
+
   it('an unreachable state database is a clear error before any request to Trackunit', async () => {
     const schema = freshSchema();
     const dir = checkout(schema, depots('down', 2));

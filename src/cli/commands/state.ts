@@ -24,9 +24,20 @@ export interface StateShowFlags extends StateFlags {
 interface AccountView {
   account: string;
   irisUrl?: string;
-  lock: LockStatus;
-  journals: JournalInfo[];
+  /** postgres: each account has its own lock and journals (local: the directory's, shown once). */
+  lock?: LockStatus;
+  journals?: JournalInfo[];
   iso: UrlBudget[];
+}
+
+interface StateView {
+  backend: StateStore['backend'];
+  store: string;
+  schemaVersion: number;
+  /** local: the directory's lock and journals. */
+  lock?: LockStatus;
+  journals?: JournalInfo[];
+  accounts: AccountView[];
 }
 
 export async function runStateShow(flags: StateShowFlags, ctx: RunContext): Promise<number> {
@@ -36,38 +47,51 @@ export async function runStateShow(flags: StateShowFlags, ctx: RunContext): Prom
   if (!Number.isInteger(limit) || limit < 0) throw new ConfigError('invalid_option', `--journals must be a whole number, got "${flags.journals}"`);
   const { config, store } = await openProjectState(flags, ctx, { migrate: false });
   try {
-    const version = await store.schemaVersion();
-    const empty = store.backend === 'postgres' && version === 0;
+    const schemaVersion = await store.schemaVersion();
+    const empty = store.backend === 'postgres' && schemaVersion === 0;
     const accounts = empty ? [] : await accountsInScope(store, config, flags, ctx.env);
-    const views = await Promise.all(accounts.map((a) => viewOf(store, a, limit, ctx.now())));
-    if (format === 'json') {
-      writeLine(ctx.stdout, JSON.stringify({ backend: store.backend, store: store.description, schemaVersion: version, accounts: views }, null, 2));
-    } else {
-      for (const line of textOf(store, version, empty, views, ctx.now())) writeLine(ctx.stdout, line);
-    }
+    const perAccount = store.backend === 'postgres';
+    const view: StateView = {
+      backend: store.backend,
+      store: store.description,
+      schemaVersion,
+      ...(perAccount ? {} : await lockAndJournals(store, { key: 'local', irisUrl: '' }, limit)),
+      accounts: await Promise.all(accounts.map(async (a) => ({ ...(await viewOf(store, a, ctx.now())), ...(perAccount ? await lockAndJournals(store, a, limit) : {}) }))),
+    };
+    if (format === 'json') writeLine(ctx.stdout, JSON.stringify(view, null, 2));
+    else for (const line of textOf(view, empty, ctx.now())) writeLine(ctx.stdout, line);
     return 0;
   } finally {
     await store.close();
   }
 }
 
-async function viewOf(store: StateStore, account: Account, limit: number, now: number): Promise<AccountView> {
+async function lockAndJournals(store: StateStore, account: Account, limit: number): Promise<{ lock: LockStatus; journals: JournalInfo[] }> {
   const state = store.account(account);
-  const [lock, journals, iso] = await Promise.all([state.lock.inspect(), state.journals.list(limit), state.iso().then((ledger) => ledger.budget(now))]);
-  return { account: account.key, ...(account.irisUrl ? { irisUrl: account.irisUrl } : {}), lock, journals, iso };
+  const [lock, journals] = await Promise.all([state.lock.inspect(), state.journals.list(limit)]);
+  return { lock, journals };
 }
 
-function textOf(store: StateStore, version: number, empty: boolean, views: AccountView[], now: number): string[] {
-  const lines = [`State: ${store.description} (${store.backend} backend${store.backend === 'postgres' ? `, schema version ${version}` : ''})`];
+async function viewOf(store: StateStore, account: Account, now: number): Promise<AccountView> {
+  const iso = await (await store.account(account).iso()).budget(now);
+  return { account: account.key, ...(account.irisUrl ? { irisUrl: account.irisUrl } : {}), iso };
+}
+
+function textOf(view: StateView, empty: boolean, now: number): string[] {
+  const lines = [`State: ${view.store} (${view.backend} backend${view.backend === 'postgres' ? `, schema version ${view.schemaVersion}` : ''})`];
   if (empty) return [...lines, 'No tables yet: the first plan or apply creates them (or run `tug state migrate`).'];
-  if (views.length === 0) return [...lines, 'No account has state here yet.'];
-  for (const view of views) {
-    lines.push('', `Account ${view.account}${view.irisUrl ? ` (${printable(view.irisUrl)})` : ''}`);
-    lines.push(`  Apply lock: ${lockText(view.lock, now)}`);
-    lines.push(view.journals.length === 0 ? '  Journals: none' : `  Journals (last ${view.journals.length}):`);
-    for (const j of view.journals) lines.push(`    ${j.fingerprint.slice(0, 19)}…  ${j.status.padEnd(11)}  ${formatTime(j.modifiedMs)}`);
-    lines.push(view.iso.length === 0 ? '  ISO 15143-3: nothing requested yet' : `  ISO 15143-3 budget (${view.iso.length} URL${view.iso.length === 1 ? '' : 's'}):`);
-    for (const u of view.iso) lines.push(`    ${isoText(u, now)}`);
+  const lockAndJournalLines = (lock: LockStatus, journals: JournalInfo[], indent: string) => [
+    `${indent}Apply lock: ${lockText(lock, now)}`,
+    journals.length === 0 ? `${indent}Journals: none` : `${indent}Journals (last ${journals.length}):`,
+    ...journals.map((j) => `${indent}  ${j.fingerprint.slice(0, 19)}…  ${j.status.padEnd(11)}  ${formatTime(j.modifiedMs)}`),
+  ];
+  if (view.lock && view.journals) lines.push(...lockAndJournalLines(view.lock, view.journals, ''));
+  if (view.accounts.length === 0) return [...lines, 'No account has state here yet.'];
+  for (const a of view.accounts) {
+    lines.push('', `Account ${a.account}${a.irisUrl ? ` (${printable(a.irisUrl)})` : ''}`);
+    if (a.lock && a.journals) lines.push(...lockAndJournalLines(a.lock, a.journals, '  '));
+    lines.push(a.iso.length === 0 ? '  ISO 15143-3: nothing requested yet' : `  ISO 15143-3 budget (${a.iso.length} URL${a.iso.length === 1 ? '' : 's'}):`);
+    for (const u of a.iso) lines.push(`    ${isoText(u, now)}`);
   }
   return lines;
 }

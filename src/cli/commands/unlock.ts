@@ -20,9 +20,10 @@ export interface UnlockFlags {
 export async function runUnlock(flags: UnlockFlags, ctx: RunContext): Promise<number> {
   const format = flags.format ?? 'text';
   if (!['text', 'json'].includes(format)) throw new ConfigError('invalid_option', `--format must be text or json, got "${format}"`);
-  const { config, store } = await openProjectState(flags, ctx);
+  const { config, store } = await openProjectState(flags, ctx, { migrate: false });
   try {
-    const account = await lockAccount(store, config, flags, ctx.env);
+    const untouched = store.backend === 'postgres' && (await store.schemaVersion()) === 0;
+    const account = untouched ? undefined : await lockAccount(store, config, flags, ctx.env);
     if (!account) {
       writeLine(ctx.stdout, format === 'json' ? JSON.stringify({ lockFile: store.description, state: 'absent', lock: null, removed: false }, null, 2) : `No apply lock: the ${store.description} holds no account's state yet.`);
       return 0;

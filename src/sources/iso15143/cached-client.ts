@@ -39,6 +39,13 @@ export interface CachedClientOptions {
 
 /** Consecutive per-second 429s tolerated for one URL before giving up. */
 const MAX_THROTTLES = 8;
+/**
+ * A URL another run (another runner, with a shared state store) is fetching right now: its answer will be
+ * in the cache in a moment, so wait for it rather than refuse — for at most this long (real time), and
+ * only while that request is younger than this by the run's clock (an older one belongs to a run that died).
+ */
+const IN_FLIGHT_WAIT_MS = 60_000;
+const IN_FLIGHT_POLL_MS = 250;
 
 export const formatTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -134,10 +141,17 @@ class CachedRequests {
 
   async request(spec: RequestSpec): Promise<ApiResponse<unknown>> {
     const url = requestUrl(this.real.config.irisUrl, spec);
+    const waitUntil = Date.now() + IN_FLIGHT_WAIT_MS;
     for (let throttles = 0; ;) {
       const claim = await this.ledger.claim(url, this.now(), this.options.policy);
       if (claim.action === 'serve') return this.fromCache(url, spec, claim);
-      if (claim.action === 'refuse') throw refusal(url, claim, this.now());
+      if (claim.action === 'refuse') {
+        if (this.inFlightElsewhere(claim) && Date.now() < waitUntil) {
+          await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
+          continue;
+        }
+        throw refusal(url, claim, this.now());
+      }
       const outcome = await this.send(spec, claim.ticket);
       if (outcome !== 'throttled') return outcome;
       this.stats.throttled += 1;
@@ -148,6 +162,12 @@ class CachedRequests {
         });
       }
     }
+  }
+
+  /** Refused only because a request for the URL, sent moments ago, has not been answered yet. */
+  private inFlightElsewhere(claim: Extract<Claim, { action: 'refuse' }>): boolean {
+    const last = claim.lastRequest;
+    return claim.reason === 'cooling-down' && last?.status === 0 && this.now() - Date.parse(last.at) < IN_FLIGHT_WAIT_MS;
   }
 
   private fromCache(url: string, spec: RequestSpec, claim: Extract<Claim, { action: 'serve' }>): ApiResponse<unknown> {

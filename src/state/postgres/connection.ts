@@ -54,11 +54,23 @@ function safeDecode(text: string): string {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * No statement of tug's takes long; one that does means the server or the network is gone (a partition
+ * sends no reset). Failing it stops an apply at its next request instead of hanging it forever.
+ */
+const QUERY_TIMEOUT_MS = 30_000;
 
 /** Connection settings; `application_name` is tug unless the connection string names one. */
 export function clientOptions(db: Database): pg.ClientConfig {
   const named = /[?&]application_name=/.test(db.url);
-  return { connectionString: db.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(named ? {} : { application_name: APPLICATION_NAME }), keepAlive: true };
+  return {
+    connectionString: db.url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+    ...(named ? {} : { application_name: APPLICATION_NAME }),
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
 }
 
 /**

@@ -100,8 +100,13 @@ export async function migrate(client: pg.ClientBase, S: string, migrations: Migr
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1, 0)', [ADVISORY_CLASS]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${S}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    // Created only when missing: a user with rights on the tables alone (a DBA ran `tug state migrate`) may use them.
+    const exists = async (name: string) => (await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [name])).rows[0]?.found != null;
+    const schemaExists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [S.slice(1, -1)])).rows.length > 0;
+    if (!schemaExists) await client.query(`CREATE SCHEMA ${S}`);
+    if (!(await exists(`${S}.schema_migrations`))) {
+      await client.query(`CREATE TABLE ${S}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    }
     from = Number((await client.query(`SELECT coalesce(max(version), 0) AS v FROM ${S}.schema_migrations`)).rows[0].v);
     const latest = Math.max(...migrations.map((m) => m.version));
     if (from > latest) {
