@@ -141,7 +141,7 @@ function snapshotCommand(program: Command, ctx: RunContext, outcome: CommandOutc
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
     .option('--id <identifier>', 'one asset by PIN/VIN or serial number (single-element endpoint)')
     .option('--max-age <duration>', 'serve cached responses younger than this: 15m, 2h, 1d (never under 15m without the pool flag)', '15m')
-    .option('--state-dir <dir>', 'state directory holding the ISO cache (default: state/; with --sandbox a temporary one)')
+    .option('--state-dir <dir>', "a local directory for the ISO cache instead of the project's state store (tug.yaml `state`; with --sandbox a temporary one)")
     .option('--iris-url <url>', 'Iris API base URL (default: TRACKUNIT_IRIS_URL or https://iris.trackunit.com)')
     .option('--auth-url <url>', 'authorization server base URL (default: TRACKUNIT_AUTH_URL or https://auth.trackunit.com)')
     .option('--sandbox', 'read an embedded sandbox (demo fleet, no credentials needed)', false)

@@ -288,6 +288,19 @@ describePostgres('shared state on PostgreSQL', () => {
       expect(iso.isoLimiter.poolUsesTotal).toBe(0);
     }), 60_000);
 
+  it('`tug snapshot` on a second machine is served from the shared cache', () =>
+    withIsoSandbox(async (iso) => {
+      const schema = freshSchema();
+      const one = await tug(checkout(schema, []), schema, ['snapshot', '--format', 'csv'], iso.url);
+      expect(one.code, one.stderr).toBe(0);
+      const sent = isoRequests(iso);
+      const two = await tug(checkout(schema, []), schema, ['snapshot', '--format', 'csv'], iso.url);
+      expect(two.code, two.stderr).toBe(0);
+      expect(two.stdout).toBe(one.stdout);
+      expect(two.stderr).toMatch(/0 requests made, \d+ served from cache/);
+      expect(isoRequests(iso)).toBe(sent);
+    }), 60_000);
+
   it('an unreachable state database is a clear error before any request to Trackunit', async () => {
     const schema = freshSchema();
     const dir = checkout(schema, depots('down', 2));
