@@ -110,18 +110,19 @@ export function postgresLock(deps: PgLockDeps): LockStore {
           const info = await writeLease(session, { owner, host, pid, token, leaseMs }, expiredHolder);
           return makeHandle(session, info, leaseMs, () => lost);
         }
-        const row = await readLease();
-        if (!row || row.token === expiredHolder?.token) {
-          // The winner has the advisory lock but has not written its row yet; or we ended an expired holder.
+        const [row, holder] = [await readLease(), await advisoryHolder()];
+        if (holder === undefined || !row || row.backend_pid !== holder) {
+          // Freed a moment ago; or the session holding it has not written its row yet (the row is absent, or
+          // still names a holder whose session is gone): look again shortly rather than name the wrong one.
           if (Date.now() > deadline) throw new LockError('lock_contended', `The apply lock (${location}) is taken, but its holder has not said who it is`, { hint: 'Run the apply again in a moment.' });
-          await sleep(50);
+          if (holder !== undefined) await sleep(50);
           continue;
         }
         if (!row.expired) throw lockedError(location, toInfo(row), 'a holder whose database session ends, or whose lease expires,');
-        // The lease ran out, yet a session still holds the advisory lock: a hung holder. End it, take over.
-        const holder = await advisoryHolder();
-        if (holder !== undefined) await endSession(holder, row);
+        // The lease ran out, yet its session still holds the advisory lock: a hung holder. End it, take over.
+        await endSession(holder, row);
         expiredHolder = row;
+        await sleep(20);
       }
     } catch (error) {
       await session.end().catch(() => undefined);
@@ -131,7 +132,7 @@ export function postgresLock(deps: PgLockDeps): LockStore {
 
   async function endSession(backendPid: number, row: LeaseRow): Promise<void> {
     try {
-      await pool.query('SELECT pg_terminate_backend($1, 5000)', [backendPid]);
+      await pool.query('SELECT pg_terminate_backend($1)', [backendPid]);
     } catch (error) {
       throw new LockError('locked', `The apply lock (${location}) has an expired lease but its holder's connection is still open, and it cannot be ended: ${db.redact((error as Error).message)}`, {
         hint: `The holder was ${row.owner} (host ${row.host}, pid ${row.pid}). Grant this database user pg_signal_backend, or end backend ${backendPid} as an administrator.`,
@@ -229,7 +230,11 @@ export function postgresLock(deps: PgLockDeps): LockStore {
     if (status.state === 'absent') return status;
     try {
       const holder = await advisoryHolder();
-      if (holder !== undefined) await pool.query('SELECT pg_terminate_backend($1, 5000)', [holder]);
+      if (holder !== undefined) {
+        await pool.query('SELECT pg_terminate_backend($1)', [holder]);
+        // The session ends a moment later; the next apply must find the advisory lock free.
+        for (let waited = 0; waited < 5_000 && (await advisoryHolder()) !== undefined; waited += 50) await sleep(50);
+      }
       await pool.query(`DELETE FROM ${S}.locks WHERE account = $1`, [account]);
     } catch (error) {
       throw stateError(db, 'removing the apply lock', error);
