@@ -3,7 +3,9 @@
 #
 #   scripts/pg-cluster.sh start DIR   → initdb in DIR, start on a free 127.0.0.1 port; prints the
 #                                       connection string (postgresql://tug:…@127.0.0.1:PORT/postgres)
-#   scripts/pg-cluster.sh stop DIR    → stop it (the directory is left for the caller to remove)
+#   scripts/pg-cluster.sh stop DIR    → stop it at once (immediate shutdown, like a crash: committed data
+#                                       survives in the WAL); the directory is left for the caller
+#   scripts/pg-cluster.sh start DIR   on a DIR that holds a stopped cluster: start it again, same port
 #
 # The server binaries come from Debian's `postgresql` package (/usr/lib/postgresql/<major>/bin) or PATH.
 # initdb refuses to run as root: as root the cluster is made and run by the `postgres` user the package
@@ -32,6 +34,13 @@ bin=$(bin_dir)
 
 case "$cmd" in
   start)
+    if [ -f "$dir/url" ]; then
+      port=$(sed -E 's#.*:([0-9]+)/.*#\1#' "$dir/url")
+      as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" start >/dev/null
+      cat "$dir/url"
+      exit 0
+    fi
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     password=$(node -e 'console.log(require("crypto").randomBytes(18).toString("hex"))')
@@ -44,8 +53,9 @@ case "$cmd" in
     for attempt in 1 2 3; do
       port=$(free_port)
       if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 -c fsync=on" start >/dev/null; then
-        echo "postgresql://tug:$password@127.0.0.1:$port/postgres"
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" start >/dev/null; then
+        echo "postgresql://tug:$password@127.0.0.1:$port/postgres" | tee "$dir/url"
+        chmod 600 "$dir/url"
         exit 0
       fi
     done

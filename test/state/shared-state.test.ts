@@ -16,7 +16,8 @@
  *   - an unreachable database: a clear error before any request to Trackunit;
  *   - the connection string's password appears in no output, file or table.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -34,6 +35,7 @@ const DEMO = (() => {
   return store.toSnapshot();
 })();
 const CREATES = ['sites.create', 'customers.create'] as const;
+const PG_CLUSTER = join(import.meta.dirname, '../../scripts/pg-cluster.sh');
 const pad = (n: number) => String(n).padStart(3, '0');
 const ok = (status: number) => status >= 200 && status < 300;
 
@@ -250,6 +252,41 @@ describePostgres('shared state on PostgreSQL', () => {
     expect(createsSince(from)).toEqual({ 'sites.create': 40, 'customers.create': 20 });
     expect(duplicates()).toEqual([]);
   }, 60_000);
+
+  it('PostgreSQL itself crashes mid-apply (immediate shutdown): exit 5; once it is back, the resume creates nothing twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tug-crash-pg-'));
+    const cluster = (cmd: 'start' | 'stop') => execFileSync(PG_CLUSTER, [cmd, dir], { encoding: 'utf8', timeout: 60_000 }).trim();
+    const url = cluster('start');
+    try {
+      const schema = freshSchema();
+      const docs = [...depots('crash', 40), ...customers('crash', 20)];
+      const repo = checkout(schema, docs);
+      const env = { ...runnerEnv(schema), TUG_STATE_DATABASE_URL: url };
+      expect((await runCli(['plan', '--out', join(repo, 'plan.json')], { cwd: repo, env })).code).toBe(0);
+      const from = lastSeq();
+      const applying = runCli(['apply', 'plan.json'], { cwd: repo, env });
+      await until(() => sandbox.requestLog.count((e) => e.seq > from && e.write) >= 10);
+      cluster('stop');
+      const stopped = await applying;
+      expect(stopped.code, stopped.stderr).toBe(5);
+      expect(stopped.stderr).toMatch(/The apply stopped: (the apply lock was lost|its journal could not be written)/);
+      expect(sandbox.requestLog.count((e) => e.seq > from && e.write)).toBeLessThan(60);
+      const down = await runCli(['apply', 'plan.json', '--resume'], { cwd: repo, env });
+      expect(down.code, 'while the database is down: a clear error, nothing sent').toBe(1);
+      expect(down.stderr).toContain('[state_unavailable]');
+      cluster('start');
+      const resumed = await runCli(['apply', 'plan.json', '--resume', '--format', 'json'], { cwd: repo, env });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(createsSince(from)).toEqual({ 'sites.create': 40, 'customers.create': 20 });
+      expect(duplicates()).toEqual([]);
+    } finally {
+      try {
+        cluster('stop');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }, 90_000);
 
   it('two plans from two fresh checkouts within 15 minutes: the second makes no ISO request; the pool is never spent', () =>
     withIsoSandbox(async (iso) => {
