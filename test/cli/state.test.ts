@@ -82,6 +82,23 @@ describePostgres('tug state (postgres backend)', () => {
     }
   });
 
+  it('doctor checks the state store: no tables yet (warn), current (ok), unreachable (FAIL, exit 1)', async () => {
+    const schema = freshSchema();
+    const dir = project({ backend: 'postgres', schema });
+    const env = { TUG_STATE_DATABASE_URL: databaseUrlFor(schema) };
+    const fresh = await runCli(['doctor', '--sandbox'], { cwd: dir, env });
+    expect(fresh.stdout).toMatch(/warn {2}state store +PostgreSQL .*: reachable, no tables yet/);
+    expect(fresh.code, fresh.stdout).toBe(0);
+    await (await openStore(schema)).close();
+    const current = await runCli(['doctor', '--sandbox'], { cwd: dir, env });
+    expect(current.stdout).toMatch(/ok {4}state store +PostgreSQL .*, schema t_[0-9a-f]+: reachable, schema version 1/);
+    const closed = new URL(databaseUrlFor(schema));
+    closed.port = '1';
+    const down = await runCli(['doctor', '--sandbox'], { cwd: dir, env: { TUG_STATE_DATABASE_URL: closed.href } });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toMatch(/FAIL {2}state store +State database PostgreSQL 127\.0\.0\.1:1\/postgres: connecting failed/);
+  });
+
   it('without credentials: show lists every account; unlock refuses to guess between several', async () => {
     const schema = freshSchema();
     const dir = project({ backend: 'postgres', schema });
