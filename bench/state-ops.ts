@@ -29,7 +29,12 @@ interface Stats {
 
 function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: round(percentile(sorted, 50), 3), p99: round(percentile(sorted, 99), 3), max: round(sorted.at(-1) ?? 0, 3), mean: round(samples.reduce((a, b) => a + b, 0) / samples.length, 3) };
+  return {
+    p50: round(percentile(sorted, 50), 3),
+    p99: round(percentile(sorted, 99), 3),
+    max: round(sorted.at(-1) ?? 0, 3),
+    mean: round(samples.reduce((a, b) => a + b, 0) / samples.length, 3),
+  };
 }
 
 async function measure(store: StateStore): Promise<{ acquire: Stats; release: Stats; append: Stats }> {

@@ -25,6 +25,7 @@ import { countOutcomes, type ApplyReport, type ChangeOutcome } from './report.js
 import { createRefResolver } from './resolve-refs.js';
 import { runBatches } from './run-batches.js';
 import { assertSafe, compareWithFresh, staleError } from './stale.js';
+import type { IsoStateSource } from '../sources/iso15143/ledger.js';
 
 export interface ApplyProgress {
   done: number;
@@ -46,7 +47,7 @@ export interface ApplyInput {
   /** With no `state`: the local state directory; default config.stateDir. */
   stateDir?: string;
   /** ISO snapshot cache of the re-plans when it is not `state`'s (an embedded sandbox's throwaway one). */
-  isoState?: Pick<StateStore, 'account'>;
+  isoState?: IsoStateSource;
   /** With no `isoState`: a local directory for it. */
   isoStateDir?: string;
   /** Hears the lock once taken (it names the holder it took over from, if any). */
@@ -116,7 +117,7 @@ interface Stores {
   /** The account's lock, journals and plans. */
   state: AccountState;
   /** Where the re-plans' ISO cache lives. */
-  isoState: Pick<StateStore, 'account'>;
+  isoState: IsoStateSource;
 }
 
 /** The same manifests and targets as the saved plan, against the account as it is now. */

@@ -53,7 +53,11 @@ export async function lockAccount(store: StateStore, config: ProjectConfig, flag
   if (store.backend === 'local') return accountFromEnv(config, flags, env) ?? { key: 'local', irisUrl: '' };
   const accounts = await accountsInScope(store, config, flags, env);
   if (accounts.length <= 1) return accounts[0];
-  throw new ConfigError('account_ambiguous', `The ${store.description} holds state for ${accounts.length} accounts (${accounts.map((a) => a.key).join(', ')}); which one is meant?`, {
-    hint: 'Set TRACKUNIT_CLIENT_ID (and TRACKUNIT_IRIS_URL if not the default) as for plan and apply: the account is the one they name.',
-  });
+  throw new ConfigError(
+    'account_ambiguous',
+    `The ${store.description} holds state for ${accounts.length} accounts (${accounts.map((a) => a.key).join(', ')}); which one is meant?`,
+    {
+      hint: 'Set TRACKUNIT_CLIENT_ID (and TRACKUNIT_IRIS_URL if not the default) as for plan and apply: the account is the one they name.',
+    },
+  );
 }

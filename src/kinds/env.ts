@@ -5,12 +5,12 @@
  */
 import type { KindEnv, KindName, ReadOptions, ResourceKind } from '../core/kind.js';
 
-import type { StateStore } from '../state/store.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { OutcomeLookup } from '../trackunit/errors.js';
 import type { EntityType } from './common.js';
 import type { Refs } from './refs.js';
 import type { KindChecks } from '../manifests/checks/hooks.js';
+import type { IsoStateSource } from '../sources/iso15143/ledger.js';
 
 export interface TugEnv extends KindEnv {
   io: TrackunitClient;
@@ -18,7 +18,7 @@ export interface TugEnv extends KindEnv {
   validation: KindChecks;
   lookup: OutcomeLookup;
   entityType: EntityType;
-  state: Pick<StateStore, 'account'>;
+  state: IsoStateSource;
 }
 
 /** The plan's read options as tug's kinds see them. */

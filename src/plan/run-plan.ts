@@ -12,13 +12,13 @@ import type { PinsResult } from '../kinds/asset/pins.js';
 import { REGISTRY } from '../kinds/registry.js';
 import type { ManifestSet } from '../manifests/index.js';
 import { LocalStateStore } from '../state/local-store.js';
-import type { StateStore } from '../state/store.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { MetricsSnapshot } from '../trackunit/metrics.js';
 import { toDesiredState } from './desired.js';
 import { metricsDelta, readLiveState } from './read-live.js';
 import { sourceFiles } from './source.js';
 import { targetCandidates, unmatchedTargets, type UnmatchedTarget } from './targets.js';
+import type { IsoStateSource } from '../sources/iso15143/ledger.js';
 
 export interface RunPlanInput {
   client: TrackunitClient;
@@ -31,7 +31,7 @@ export interface RunPlanInput {
   /** Per-object reads queued per API family (see readLiveState); default from the client's limits. */
   readConcurrency?: number;
   /** The state store the ISO snapshot cache lives in; default the local state directory `isoStateDir`. */
-  state?: Pick<StateStore, 'account'>;
+  state?: IsoStateSource;
   /** With no `state`: the directory of a local one; default the project's state directory. */
   isoStateDir?: string;
 }

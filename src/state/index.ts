@@ -3,7 +3,7 @@
  * state directory (local-store.ts over lock.ts, journal.ts, kept-plan.ts) and PostgreSQL (postgres/).
  * Also reading a plan file back, and the one way any file is replaced (atomic-write.ts).
  */
-export * from './account.js';
+export * from '../trackunit/account.js';
 export * from './lock.js';
 export * from './journal.js';
 export * from './kept-plan.js';

@@ -13,7 +13,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDirFor, IsoCache } from '../sources/iso15143/cache.js';
-import type { Account } from './account.js';
+import type { Account } from '../trackunit/account.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { openJournalFile, readJournal } from './journal.js';
 import { journalWriter } from './journal-writer.js';
@@ -22,7 +22,10 @@ import { acquireLock, forceUnlock, inspectLock, LOCK_FILE } from './lock.js';
 import type { AccountState, AccountSummary, JournalStore, KvStore, LockStore, MigrationReport, StateStore } from './store.js';
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code;
-const missingAsEmpty = <T>(fallback: T) => (error: unknown) => (errorCode(error) === 'ENOENT' ? fallback : Promise.reject(error));
+const missingAsEmpty =
+  <T>(fallback: T) =>
+  (error: unknown) =>
+    errorCode(error) === 'ENOENT' ? fallback : Promise.reject(error);
 
 export class LocalStateStore implements StateStore {
   readonly backend = 'local' as const;

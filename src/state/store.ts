@@ -14,7 +14,7 @@
  * Nothing in it is a credential: the database's connection string is never stored, printed or logged.
  */
 import type { IsoLedger } from '../sources/iso15143/ledger.js';
-import type { Account } from './account.js';
+import type { Account } from '../trackunit/account.js';
 import type { ChangeDetail, ChangeStatus, JournalSummary, ReadJournalResult, RequestDetail, RequestResult } from './journal.js';
 import type { JournalInfo } from './kept-plan.js';
 import type { AcquireOptions, LockHandle, LockStatus } from './lock.js';

@@ -52,7 +52,7 @@ describe('tug.yaml state section', () => {
 });
 
 describePostgres('tug state (postgres backend)', () => {
-  it('show before any table exists creates none; migrate creates them once; show, unlock and unlock --force on the account\'s lock', async () => {
+  it("show before any table exists creates none; migrate creates them once; show, unlock and unlock --force on the account's lock", async () => {
     const schema = freshSchema();
     const dir = project({ backend: 'postgres', schema });
     const env = { ...CREDENTIALS, TUG_STATE_DATABASE_URL: databaseUrlFor(schema) };

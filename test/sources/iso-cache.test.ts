@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decide, ISO_POOL_SIZE, type CachePolicy, type UrlEntry } from '../../src/sources/iso15143/request-windows.js';
 import { CACHE_FORMAT_VERSION, IsoCache, cacheDirFor } from '../../src/sources/iso15143/cache.js';
-import { account } from '../../src/state/account.js';
+import { account } from '../../src/trackunit/account.js';
 import { MINUTE, tempDir } from './helpers.js';
 
 const T0 = Date.parse('2026-01-15T08:00:00Z');

@@ -6,7 +6,7 @@
  */
 import { afterAll, expect, it } from 'vitest';
 import { LockError, StateStoreError } from '../../src/errors.js';
-import { account } from '../../src/state/account.js';
+import { account } from '../../src/trackunit/account.js';
 import { databaseFromEnv, PostgresStateStore } from '../../src/state/postgres/index.js';
 import { databasePassword, describePostgres, freshSchema, openStore, POSTGRES_URL, sql, terminateTug } from '../support/postgres.js';
 

@@ -62,7 +62,12 @@ function depots(prefix: string, n: number): Doc[] {
 }
 
 function customers(prefix: string, n: number): Doc[] {
-  return Array.from({ length: n }, (_, i) => ({ kind: 'Customer', externalReference: `${prefix.toUpperCase()}-${pad(i)}`, name: `${prefix} customer ${pad(i)}`, type: 'CONTRACTOR' }));
+  return Array.from({ length: n }, (_, i) => ({
+    kind: 'Customer',
+    externalReference: `${prefix.toUpperCase()}-${pad(i)}`,
+    name: `${prefix} customer ${pad(i)}`,
+    type: 'CONTRACTOR',
+  }));
 }
 
 /** A checkout of the manifest repository: tug.yaml (postgres state in `schema`) and the manifests. */
@@ -73,7 +78,16 @@ function checkout(schema: string, docs: Doc[]): string {
   const limits = Object.fromEntries(['sites', 'customers', 'custom-fields', 'assets', 'rental'].map((f) => [f, { ratePerSecond: 200, burst: 20, maxInFlight: 4 }]));
   writeFileSync(
     join(dir, 'tug.yaml'),
-    stringify({ apiVersion: 'tug/v1', manifests: ['manifests/**/*.yaml'], trackunit: {}, rateLimits: limits, concurrency: 4, stateDir: '.tug', state: { backend: 'postgres', schema }, safety: { maxUpdates: { default: { count: 1000 } } } }),
+    stringify({
+      apiVersion: 'tug/v1',
+      manifests: ['manifests/**/*.yaml'],
+      trackunit: {},
+      rateLimits: limits,
+      concurrency: 4,
+      stateDir: '.tug',
+      state: { backend: 'postgres', schema },
+      safety: { maxUpdates: { default: { count: 1000 } } },
+    }),
   );
   return dir;
 }
@@ -233,7 +247,7 @@ describePostgres('shared state on PostgreSQL', () => {
     expect(nothing.stderr).toContain('[nothing_to_resume]');
   }, 60_000);
 
-  it('the database ends the apply\'s connections mid-apply: exit 5 before the next request; the resume creates nothing twice', async () => {
+  it("the database ends the apply's connections mid-apply: exit 5 before the next request; the resume creates nothing twice", async () => {
     const schema = freshSchema();
     const docs = [...depots('term', 40), ...customers('term', 20)];
     const dir = checkout(schema, docs);
@@ -288,55 +302,67 @@ describePostgres('shared state on PostgreSQL', () => {
     }
   }, 90_000);
 
-  it('two plans from two fresh checkouts within 15 minutes: the second makes no ISO request; the pool is never spent', () =>
-    withIsoSandbox(async (iso) => {
-      const schema = freshSchema();
-      if (!PIN) throw new Error('the demo seed has no owned asset with a PIN');
-      const docs = [{ kind: 'Asset', pin: PIN, customFields: { licensePlate: 'SHARED 01' } }];
-      const first = checkout(schema, docs);
-      const one = await tug(first, schema, ['plan'], iso.url);
-      expect(one.code, one.stderr).toBe(0);
-      const byFirst = isoRequests(iso);
-      expect(byFirst).toBeGreaterThan(0);
-      const second = checkout(schema, docs); // a fresh runner: nothing on its disk
-      const two = await tug(second, schema, ['plan'], iso.url);
-      expect(two.code, two.stderr).toBe(0);
-      expect(two.stdout).toBe(one.stdout);
-      expect(isoRequests(iso) - byFirst, 'the second plan is served from the shared cache').toBe(0);
-      expect(iso.isoLimiter.poolUsesTotal).toBe(0);
-      expect(await sql(`SELECT count(*)::int AS n FROM ${schema}.iso_requests WHERE pool`)).toEqual([{ n: 0 }]);
-      const shown = await tug(second, schema, ['state', 'show'], iso.url);
-      expect(shown.code, shown.stderr).toBe(0);
-      expect(shown.stdout).toMatch(/troubleshooting pool 50\/50 left; cached/);
-    }), 60_000);
+  it(
+    'two plans from two fresh checkouts within 15 minutes: the second makes no ISO request; the pool is never spent',
+    () =>
+      withIsoSandbox(async (iso) => {
+        const schema = freshSchema();
+        if (!PIN) throw new Error('the demo seed has no owned asset with a PIN');
+        const docs = [{ kind: 'Asset', pin: PIN, customFields: { licensePlate: 'SHARED 01' } }];
+        const first = checkout(schema, docs);
+        const one = await tug(first, schema, ['plan'], iso.url);
+        expect(one.code, one.stderr).toBe(0);
+        const byFirst = isoRequests(iso);
+        expect(byFirst).toBeGreaterThan(0);
+        const second = checkout(schema, docs); // a fresh runner: nothing on its disk
+        const two = await tug(second, schema, ['plan'], iso.url);
+        expect(two.code, two.stderr).toBe(0);
+        expect(two.stdout).toBe(one.stdout);
+        expect(isoRequests(iso) - byFirst, 'the second plan is served from the shared cache').toBe(0);
+        expect(iso.isoLimiter.poolUsesTotal).toBe(0);
+        expect(await sql(`SELECT count(*)::int AS n FROM ${schema}.iso_requests WHERE pool`)).toEqual([{ n: 0 }]);
+        const shown = await tug(second, schema, ['state', 'show'], iso.url);
+        expect(shown.code, shown.stderr).toBe(0);
+        expect(shown.stdout).toMatch(/troubleshooting pool 50\/50 left; cached/);
+      }),
+    60_000,
+  );
 
-  it('two plans at the same moment: each ISO URL is requested once; the other runner waits for that answer', () =>
-    withIsoSandbox(async (iso) => {
-      const schema = freshSchema();
-      const docs = [{ kind: 'Asset', pin: PIN, customFields: { licensePlate: 'SAME TIME' } }];
-      const runners = await startWorkers([checkout(schema, docs), checkout(schema, docs)], schema, iso.url);
-      const [one, two] = await Promise.all(runners.map((w) => w.run(['plan'])));
-      expect(one!.code, one!.stderr).toBe(0);
-      expect(two!.code, two!.stderr).toBe(0);
-      expect(two!.stdout).toBe(one!.stdout);
-      const urls = await sql<{ n: number; requests: number }>(`SELECT count(DISTINCT url)::int AS n, count(*)::int AS requests FROM ${schema}.iso_requests`);
-      expect(urls[0]!.requests, 'one request per URL').toBe(urls[0]!.n);
-      expect(isoRequests(iso)).toBe(urls[0]!.n);
-      expect(iso.isoLimiter.poolUsesTotal).toBe(0);
-    }), 60_000);
+  it(
+    'two plans at the same moment: each ISO URL is requested once; the other runner waits for that answer',
+    () =>
+      withIsoSandbox(async (iso) => {
+        const schema = freshSchema();
+        const docs = [{ kind: 'Asset', pin: PIN, customFields: { licensePlate: 'SAME TIME' } }];
+        const runners = await startWorkers([checkout(schema, docs), checkout(schema, docs)], schema, iso.url);
+        const [one, two] = await Promise.all(runners.map((w) => w.run(['plan'])));
+        expect(one!.code, one!.stderr).toBe(0);
+        expect(two!.code, two!.stderr).toBe(0);
+        expect(two!.stdout).toBe(one!.stdout);
+        const urls = await sql<{ n: number; requests: number }>(`SELECT count(DISTINCT url)::int AS n, count(*)::int AS requests FROM ${schema}.iso_requests`);
+        expect(urls[0]!.requests, 'one request per URL').toBe(urls[0]!.n);
+        expect(isoRequests(iso)).toBe(urls[0]!.n);
+        expect(iso.isoLimiter.poolUsesTotal).toBe(0);
+      }),
+    60_000,
+  );
 
-  it('`tug snapshot` on a second machine is served from the shared cache', () =>
-    withIsoSandbox(async (iso) => {
-      const schema = freshSchema();
-      const one = await tug(checkout(schema, []), schema, ['snapshot', '--format', 'csv'], iso.url);
-      expect(one.code, one.stderr).toBe(0);
-      const sent = isoRequests(iso);
-      const two = await tug(checkout(schema, []), schema, ['snapshot', '--format', 'csv'], iso.url);
-      expect(two.code, two.stderr).toBe(0);
-      expect(two.stdout).toBe(one.stdout);
-      expect(two.stderr).toMatch(/0 requests made, \d+ served from cache/);
-      expect(isoRequests(iso)).toBe(sent);
-    }), 60_000);
+  it(
+    '`tug snapshot` on a second machine is served from the shared cache',
+    () =>
+      withIsoSandbox(async (iso) => {
+        const schema = freshSchema();
+        const one = await tug(checkout(schema, []), schema, ['snapshot', '--format', 'csv'], iso.url);
+        expect(one.code, one.stderr).toBe(0);
+        const sent = isoRequests(iso);
+        const two = await tug(checkout(schema, []), schema, ['snapshot', '--format', 'csv'], iso.url);
+        expect(two.code, two.stderr).toBe(0);
+        expect(two.stdout).toBe(one.stdout);
+        expect(two.stderr).toMatch(/0 requests made, \d+ served from cache/);
+        expect(isoRequests(iso)).toBe(sent);
+      }),
+    60_000,
+  );
 
   it('an unreachable state database is a clear error before any request to Trackunit', async () => {
     const schema = freshSchema();

@@ -54,12 +54,15 @@ function contract(name: string, open: () => Promise<StateStore>, options: { lock
       await again.release();
     });
 
-    it('lock: another account has its own lock (postgres) or shares the directory\'s (local)', async () => {
+    it("lock: another account has its own lock (postgres) or shares the directory's (local)", async () => {
       const a = await store.account(A).lock.acquire({ owner: 'a' });
-      const b = await store.account(B).lock.acquire({ owner: 'b' }).then(
-        (h) => h,
-        (e: unknown) => e as LockError,
-      );
+      const b = await store
+        .account(B)
+        .lock.acquire({ owner: 'b' })
+        .then(
+          (h) => h,
+          (e: unknown) => e as LockError,
+        );
       if (options.locksPerAccount) expect(b).not.toBeInstanceOf(LockError);
       else expect((b as LockError).code).toBe('locked');
       if (!(b instanceof LockError)) await b.release();
@@ -130,7 +133,15 @@ function contract(name: string, open: () => Promise<StateStore>, options: { lock
       // The pool request failed: the earlier answer is still served (without the pool, --max-age is at least 15 min).
       expect(await ledger.claim(URL_1, T0 + 10 * MINUTE, { maxAgeMs: 0, allowPool: false })).toMatchObject({ action: 'serve' });
       const budget = await ledger.budget(T0 + 7 * MINUTE);
-      expect(budget).toEqual([{ url: URL_1, lastRequestAt: new Date(T0 + 6 * MINUTE).toISOString(), nextFreeAt: new Date(T0 + 15 * MINUTE).toISOString(), poolLeft: ISO_POOL_SIZE - 1, cachedAt: new Date(T0 + 100).toISOString() }]);
+      expect(budget).toEqual([
+        {
+          url: URL_1,
+          lastRequestAt: new Date(T0 + 6 * MINUTE).toISOString(),
+          nextFreeAt: new Date(T0 + 15 * MINUTE).toISOString(),
+          poolLeft: ISO_POOL_SIZE - 1,
+          cachedAt: new Date(T0 + 100).toISOString(),
+        },
+      ]);
     });
 
     it('iso ledger: a cancelled request leaves nothing; a refusal holds until its time', async () => {

@@ -32,7 +32,11 @@ export default function setup(project: TestProject): () => void {
     try {
       url = execFileSync(SCRIPT, ['start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }).trim();
     } catch (error) {
-      reason = `no PostgreSQL server could be started locally (${String((error as { stderr?: string }).stderr ?? error).trim().split('\n')[0]})`;
+      reason = `no PostgreSQL server could be started locally (${
+        String((error as { stderr?: string }).stderr ?? error)
+          .trim()
+          .split('\n')[0]
+      })`;
       rmSync(dir, { recursive: true, force: true });
       dir = undefined;
     }

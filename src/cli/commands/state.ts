@@ -100,12 +100,20 @@ function lockText(status: LockStatus, now: number): string {
   if (status.state === 'absent') return 'free';
   if (status.state === 'unreadable') return `unreadable (${status.note}); the next apply takes it over`;
   const lease = Date.parse(status.info.leaseUntil);
-  const state = status.expired || lease <= now ? 'lease expired: the next apply takes it over' : status.holderGone ? 'its holder is gone: the next apply takes it over' : `lease until ${printable(status.info.leaseUntil)}`;
+  const state =
+    status.expired || lease <= now
+      ? 'lease expired: the next apply takes it over'
+      : status.holderGone
+        ? 'its holder is gone: the next apply takes it over'
+        : `lease until ${printable(status.info.leaseUntil)}`;
   return `held by ${describeHolder(status.info)}, started ${printable(status.info.startedAt)}; ${state}`;
 }
 
 function isoText(u: UrlBudget, now: number): string {
-  const free = u.nextFreeAt === undefined ? 'may be asked now' : `next request ${formatTime(Date.parse(u.nextFreeAt))} (in ${Math.max(1, Math.ceil((Date.parse(u.nextFreeAt) - now) / 60_000))} min)`;
+  const free =
+    u.nextFreeAt === undefined
+      ? 'may be asked now'
+      : `next request ${formatTime(Date.parse(u.nextFreeAt))} (in ${Math.max(1, Math.ceil((Date.parse(u.nextFreeAt) - now) / 60_000))} min)`;
   const cached = u.cachedAt === undefined ? 'nothing cached' : `cached ${formatTime(Date.parse(u.cachedAt))}`;
   return `${safePath(new URL(u.url))}: ${free}; troubleshooting pool ${u.poolLeft}/${ISO_POOL_SIZE} left; ${cached}`;
 }

@@ -7,15 +7,15 @@
  */
 import { desiredOfKind, type DesiredState } from '../../core/state.js';
 import { createIsoLookup, fetchIsoSnapshot, type IsoRecord, type IsoResolution, type IsoRunStats } from '../../sources/iso15143/index.js';
-import type { StateStore } from '../../state/store.js';
 import type { TrackunitClient } from '../../trackunit/client.js';
+import type { IsoStateSource } from '../../sources/iso15143/ledger.js';
 
 /** What the ISO 15143-3 snapshot says about a PIN. */
 export type PinResolution = { match: 'unique'; assetId?: string; serialNumber?: string } | { match: 'ambiguous'; candidates: string[] } | { match: 'none' };
 
 export interface ResolvePinsOptions {
   /** The state store the ISO cache lives in (needed only when a manifest uses a PIN). */
-  state?: Pick<StateStore, 'account'>;
+  state?: IsoStateSource;
   /** The cache's clock (the 15-minute rule). */
   now?: () => number;
 }

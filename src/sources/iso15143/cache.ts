@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Account } from '../../state/account.js';
+import type { Account } from '../../trackunit/account.js';
 import { writeFileAtomic } from '../../state/atomic-write.js';
 import type { Claim, IsoLedger, RequestTicket, StoredResponse, UrlBudget } from './ledger.js';
 import { budgetOf, decide, pruneEntry, type CachePolicy, type CachedResponse, type Decision, type RequestRecord, type UrlEntry } from './request-windows.js';

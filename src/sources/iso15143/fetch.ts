@@ -6,13 +6,13 @@
  * Metadata is asked for by default: it carries the Trackunit asset id (MachineId) and the external
  * reference, which the ERP export and the plan's identifier lookup need.
  */
-import { accountOf } from '../../state/account.js';
-import type { StateStore } from '../../state/store.js';
+import { accountOf } from '../../trackunit/account.js';
 import type { TrackunitClient } from '../../trackunit/client.js';
 import { isoApi, type IsoFleetPage, type IsoFormat } from '../../trackunit/endpoints/iso.js';
 import { isoPageNumber } from '../../trackunit/paginate.js';
 import { ISO_URL_WINDOW_MS } from './request-windows.js';
 import { cachedIsoClient, type IsoRunStats } from './cached-client.js';
+import type { IsoStateSource } from './ledger.js';
 import { toRecord, type IsoRecord } from './record.js';
 
 export interface IsoProgress {
@@ -24,7 +24,7 @@ export interface IsoProgress {
 export interface IsoSourceOptions {
   client: TrackunitClient;
   /** Where the cache and the per-URL budget live: the state store (a directory, or the shared database). */
-  state: Pick<StateStore, 'account'>;
+  state: IsoStateSource;
   /** The clock of the cache and the 15-minute rule (tests share a fake one with the sandbox). */
   now?: () => number;
   /** Serve cached responses younger than this (default and minimum: 15 minutes, see budget.ts). */

@@ -8,7 +8,10 @@
  * request happen together (the postgres ledger does both in one transaction holding the URL's row), so
  * two runners can never both spend the same URL's window. The decision itself is request-windows.ts.
  */
-import type { CachePolicy, CachedResponse, Decision } from './request-windows.js';
+import type { Account } from '../../trackunit/account.js';
+import type { CachePolicy, CachedResponse, Decision, UrlBudget } from './request-windows.js';
+
+export type { UrlBudget } from './request-windows.js';
 
 /** A response as the HTTP layer gives it back (and as the cache returns it). */
 export interface StoredResponse {
@@ -26,23 +29,7 @@ export interface RequestTicket {
   readonly pool: boolean;
 }
 
-export type Claim =
-  | { action: 'serve'; response: StoredResponse; cached: CachedResponse }
-  | { action: 'request'; ticket: RequestTicket }
-  | Extract<Decision, { action: 'refuse' }>;
-
-/** One URL's budget, for `tug state show`. */
-export interface UrlBudget {
-  url: string;
-  /** Last request the server counted (ISO 8601), if any. */
-  lastRequestAt?: string;
-  /** When a normal (non-pool) request may be sent again (ISO 8601); absent: now. */
-  nextFreeAt?: string;
-  /** Troubleshooting requests left now (of 50). */
-  poolLeft: number;
-  /** When the cached response was fetched, if one is kept. */
-  cachedAt?: string;
-}
+export type Claim = { action: 'serve'; response: StoredResponse; cached: CachedResponse } | { action: 'request'; ticket: RequestTicket } | Extract<Decision, { action: 'refuse' }>;
 
 export interface IsoLedger {
   /** Serve the cached response, or record a request and let the caller send it, or refuse (with when). */
@@ -55,4 +42,9 @@ export interface IsoLedger {
   refusedUntil(url: string, retryAt: number): Promise<void>;
   /** Every URL's budget at `now`. */
   budget(now: number): Promise<UrlBudget[]>;
+}
+
+/** Where a run finds the ledger of an account: the state store (StateStore satisfies this). */
+export interface IsoStateSource {
+  account(account: Account): { iso(warn?: (message: string) => void): Promise<IsoLedger> };
 }

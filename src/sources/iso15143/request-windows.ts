@@ -9,8 +9,6 @@
  * tug's rule on top: the pool is spent only when the caller allows it (`--use-troubleshooting-pool`).
  */
 
-import type { UrlBudget } from './ledger.js';
-
 export const ISO_URL_WINDOW_MS = 15 * 60 * 1000;
 export const ISO_POOL_SIZE = 50;
 export const ISO_POOL_WINDOW_MS = 30 * 24 * 3600 * 1000;
@@ -102,6 +100,19 @@ export function decide(entry: UrlEntry | undefined, now: number, policy: CachePo
   if (!policy.allowPool) return refuse('cooling-down');
   if (poolUsesWithin(entry, now) >= ISO_POOL_SIZE) return refuse('pool-exhausted');
   return { action: 'request', pool: true };
+}
+
+/** One URL's budget, for `tug state show`. */
+export interface UrlBudget {
+  url: string;
+  /** Last request the server counted (ISO 8601), if any. */
+  lastRequestAt?: string;
+  /** When a normal (non-pool) request may be sent again (ISO 8601); absent: now. */
+  nextFreeAt?: string;
+  /** Troubleshooting requests left now (of 50). */
+  poolLeft: number;
+  /** When the cached response was fetched, if one is kept. */
+  cachedAt?: string;
 }
 
 /** What `tug state show` says about one URL: when it may be asked normally again, and the pool left. */

@@ -5,7 +5,7 @@
  * unusable database is a clear error before tug reads or writes anything in Trackunit.
  */
 import type pg from 'pg';
-import type { Account } from '../account.js';
+import type { Account } from '../../trackunit/account.js';
 import type { AccountState, AccountSummary, MigrationReport, StateStore } from '../store.js';
 import { createPool, stateError, withConnection, type Database } from './connection.js';
 import { postgresIsoLedger } from './iso-ledger.js';
@@ -103,15 +103,13 @@ export class PostgresStateStore implements StateStore {
   private ensureAccount(account: Account): Promise<void> {
     let done = this.registered.get(account.key);
     if (!done) {
-      done = this.pool
-        .query(`INSERT INTO ${this.S}.accounts (account, iris_url) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [account.key, account.irisUrl])
-        .then(
-          () => undefined,
-          (error: unknown) => {
-            this.registered.delete(account.key);
-            throw stateError(this.db, 'registering the account', error);
-          },
-        );
+      done = this.pool.query(`INSERT INTO ${this.S}.accounts (account, iris_url) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [account.key, account.irisUrl]).then(
+        () => undefined,
+        (error: unknown) => {
+          this.registered.delete(account.key);
+          throw stateError(this.db, 'registering the account', error);
+        },
+      );
       this.registered.set(account.key, done);
     }
     return done;

@@ -68,7 +68,9 @@ export function postgresIsoLedger(deps: { db: Database; pool: pg.Pool; S: string
         }
         if (decision.action === 'request') {
           const at = new Date(now).toISOString();
-          const id = (await client.query<{ id: string }>(`INSERT INTO ${S}.iso_requests (account, url, at, pool) VALUES ($1, $2, $3, $4) RETURNING id`, [account, url, at, decision.pool])).rows[0]!.id;
+          const id = (
+            await client.query<{ id: string }>(`INSERT INTO ${S}.iso_requests (account, url, at, pool) VALUES ($1, $2, $3, $4) RETURNING id`, [account, url, at, decision.pool])
+          ).rows[0]!.id;
           await client.query('COMMIT');
           const ticket: PgTicket = { url, at, pool: decision.pool, id };
           return { action: 'request', ticket };
@@ -94,7 +96,12 @@ export function postgresIsoLedger(deps: { db: Database; pool: pg.Pool; S: string
         await pool.query(`UPDATE ${S}.iso_requests SET status = $2 WHERE id = $1`, [(ticket as PgTicket).id, status]);
         if (response) {
           const cached = describe(response, now);
-          await pool.query(`UPDATE ${S}.iso_urls SET response = $3, body = $4 WHERE account = $1 AND url = $2`, [account, ticket.url, cached, response.status === 200 ? response.text : null]);
+          await pool.query(`UPDATE ${S}.iso_urls SET response = $3, body = $4 WHERE account = $1 AND url = $2`, [
+            account,
+            ticket.url,
+            cached,
+            response.status === 200 ? response.text : null,
+          ]);
         }
       }),
     cancel: (ticket) =>
@@ -112,7 +119,16 @@ export function postgresIsoLedger(deps: { db: Database; pool: pg.Pool; S: string
           [account],
         );
         const requests = await requestsOf(pool, undefined, now);
-        return urls.rows.map((row): UrlBudget => budgetOf(row.url, entryOf(row, requests.filter((r) => r.url === row.url)), now));
+        return urls.rows.map((row): UrlBudget =>
+          budgetOf(
+            row.url,
+            entryOf(
+              row,
+              requests.filter((r) => r.url === row.url),
+            ),
+            now,
+          ),
+        );
       }),
   };
 }

@@ -62,7 +62,9 @@ export function postgresJournals(deps: PgJournalDeps): JournalStore {
       let seq = 0;
       await guarded('opening the journal', async () => {
         await client.connect();
-        seq = Number((await client.query(`SELECT coalesce(max(seq), 0) AS seq FROM ${S}.journal_entries WHERE account = $1 AND fingerprint = $2`, [account, plan.fingerprint])).rows[0].seq);
+        seq = Number(
+          (await client.query(`SELECT coalesce(max(seq), 0) AS seq FROM ${S}.journal_entries WHERE account = $1 AND fingerprint = $2`, [account, plan.fingerprint])).rows[0].seq,
+        );
       }).catch(async (error: unknown) => {
         await client.end().catch(() => undefined);
         throw error;

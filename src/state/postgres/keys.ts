@@ -13,7 +13,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** The schema as a quoted SQL identifier; only lower-case names, digits and underscores are accepted. */
 export function quotedSchema(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) {
-    throw new ConfigError('invalid_state_schema', `state.schema "${schema}" is not a valid schema name`, { hint: 'Use lower-case letters, digits and underscores (at most 63), e.g. tug or tug_fleet_a.' });
+    throw new ConfigError('invalid_state_schema', `state.schema "${schema}" is not a valid schema name`, {
+      hint: 'Use lower-case letters, digits and underscores (at most 63), e.g. tug or tug_fleet_a.',
+    });
   }
   return `"${schema}"`;
 }

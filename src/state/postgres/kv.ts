@@ -14,7 +14,10 @@ export function postgresKv(deps: { db: Database; pool: pg.Pool; S: string; accou
   };
   return {
     get: (namespace, key) =>
-      run('reading the key/value area', async () => (await pool.query(`SELECT value FROM ${S}.kv WHERE account = $1 AND namespace = $2 AND key = $3`, [account, namespace, key])).rows[0]?.value as unknown),
+      run(
+        'reading the key/value area',
+        async () => (await pool.query(`SELECT value FROM ${S}.kv WHERE account = $1 AND namespace = $2 AND key = $3`, [account, namespace, key])).rows[0]?.value as unknown,
+      ),
     put: (namespace, key, value) =>
       run('writing the key/value area', async () => {
         await deps.ensureAccount();

@@ -114,7 +114,8 @@ export function postgresLock(deps: PgLockDeps): LockStore {
         if (holder === undefined || !row || row.backend_pid !== holder) {
           // Freed a moment ago; or the session holding it has not written its row yet (the row is absent, or
           // still names a holder whose session is gone): look again shortly rather than name the wrong one.
-          if (Date.now() > deadline) throw new LockError('lock_contended', `The apply lock (${location}) is taken, but its holder has not said who it is`, { hint: 'Run the apply again in a moment.' });
+          if (Date.now() > deadline)
+            throw new LockError('lock_contended', `The apply lock (${location}) is taken, but its holder has not said who it is`, { hint: 'Run the apply again in a moment.' });
           if (holder !== undefined) await sleep(50);
           continue;
         }
@@ -134,9 +135,13 @@ export function postgresLock(deps: PgLockDeps): LockStore {
     try {
       await pool.query('SELECT pg_terminate_backend($1)', [backendPid]);
     } catch (error) {
-      throw new LockError('locked', `The apply lock (${location}) has an expired lease but its holder's connection is still open, and it cannot be ended: ${db.redact((error as Error).message)}`, {
-        hint: `The holder was ${row.owner} (host ${row.host}, pid ${row.pid}). Grant this database user pg_signal_backend, or end backend ${backendPid} as an administrator.`,
-      });
+      throw new LockError(
+        'locked',
+        `The apply lock (${location}) has an expired lease but its holder's connection is still open, and it cannot be ended: ${db.redact((error as Error).message)}`,
+        {
+          hint: `The holder was ${row.owner} (host ${row.host}, pid ${row.pid}). Grant this database user pg_signal_backend, or end backend ${backendPid} as an administrator.`,
+        },
+      );
     }
   }
 
@@ -188,9 +193,13 @@ export function postgresLock(deps: PgLockDeps): LockStore {
         }
         if (rows.length === 0) {
           const now = await readLease().catch(() => undefined);
-          throw new LockError('lock_lost', `The apply lock (${location}) is no longer ours: it is now ${now ? `held by ${now.owner} (host ${now.host}, pid ${now.pid})` : 'free'}`, {
-            hint: 'Someone ran `tug unlock --force`, or our lease expired and another apply took over. Stop, then re-plan.',
-          });
+          throw new LockError(
+            'lock_lost',
+            `The apply lock (${location}) is no longer ours: it is now ${now ? `held by ${now.owner} (host ${now.host}, pid ${now.pid})` : 'free'}`,
+            {
+              hint: 'Someone ran `tug unlock --force`, or our lease expired and another apply took over. Stop, then re-plan.',
+            },
+          );
         }
         handle.info = toInfo(rows[0]!);
       },

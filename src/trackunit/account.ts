@@ -5,7 +5,7 @@
  * side and never mixes their locks, journals or budgets.
  */
 import { createHash } from 'node:crypto';
-import type { AuthConfig } from '../trackunit/config.js';
+import type { AuthConfig } from './config.js';
 
 export interface Account {
   /** `iris.trackunit.com-0123456789ab` */
