@@ -6,7 +6,7 @@
  *             TUG_STATE_DATABASE_URL only): shared by every CI runner and laptop, several accounts in one
  *             database.
  *
- * What it holds, per Trackunit account (Iris URL + client id, see account.ts):
+ * What it holds, per Trackunit account (Iris URL + client id, see src/trackunit/account.ts):
  *   - the apply lock (at most one apply writes to an account at a time);
  *   - the write-ahead journal of each apply and the plan it applies (`tug apply --resume`, from any machine);
  *   - the ISO 15143-3 response cache with its per-URL request times and troubleshooting-pool ledger;
@@ -46,7 +46,7 @@ export interface AccountState {
 }
 
 export interface AccountSummary {
-  /** Account key (`host-hash`), as account.ts derives it. */
+  /** Account key (`host-hash`), as src/trackunit/account.ts derives it. */
   key: string;
   /** Iris URL the account was used with, when the store recorded it. */
   irisUrl?: string;

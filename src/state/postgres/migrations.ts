@@ -4,7 +4,7 @@
  * a transaction-level advisory lock — three runners starting at once create the tables once. A database
  * migrated by a newer tug (a version this one does not know) is refused rather than misread.
  *
- * Every table has an `account` column (account.ts: Iris URL + client id, hashed): one database serves
+ * Every table has an `account` column (src/trackunit/account.ts: Iris URL + client id, hashed): one database serves
  * several Trackunit accounts, and several projects if they choose different schemas (tug.yaml
  * `state.schema`, default `tug`).
  */
