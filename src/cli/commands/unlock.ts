@@ -57,7 +57,7 @@ function holder(info: LockInfo): string {
 }
 
 function shownText(status: LockStatus, shown: string, expired: boolean, exited: boolean, now: number): string[] {
-  if (status.state === 'absent') return [`No apply lock (${shown} does not exist).`];
+  if (status.state === 'absent') return [`No apply lock (${absent(shown)}).`];
   if (status.state === 'unreadable') {
     return [`${shown} is unreadable: ${status.note}.`, 'It counts as expired: the next apply takes it over.'];
   }
@@ -76,13 +76,16 @@ function shownText(status: LockStatus, shown: string, expired: boolean, exited: 
 }
 
 function removedText(status: LockStatus, shown: string, expired: boolean, exited: boolean): string[] {
-  if (status.state === 'absent') return [`No apply lock (${shown} does not exist); nothing removed.`];
+  if (status.state === 'absent') return [`No apply lock (${absent(shown)}); nothing removed.`];
   if (status.state === 'unreadable') return [`Removed ${shown} (${status.note}).`];
   return [
     `Removed ${shown}, held by ${holder(status.info)}, lease until ${printable(status.info.leaseUntil)}.`,
     ...(expired || exited ? [] : ['Its lease had not expired: if that apply is still running, its next lease renewal fails.']),
   ];
 }
+
+/** A lock file that is not there, or a database's lock row that is not there. */
+const absent = (shown: string) => (shown.startsWith('PostgreSQL ') ? `none in ${shown}` : `${shown} does not exist`);
 
 function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
