@@ -13,7 +13,7 @@
  * set aside as index.json.corrupt with a warning and the cache starts empty.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Account } from '../../trackunit/account.js';
 import { writeFileAtomic } from '../../state/atomic-write.js';
@@ -63,7 +63,6 @@ export class IsoCache implements IsoLedger {
   /** Open (or start) the cache in `dir`; problems become warnings, never errors. */
   static async open(dir: string, warn: (message: string) => void = () => undefined): Promise<IsoCache> {
     const empty = (): CacheIndex => ({ kind: KIND, formatVersion: CACHE_FORMAT_VERSION, urls: {} });
-    await mkdir(dir, { recursive: true });
     const file = join(dir, 'index.json');
     let raw: string;
     try {
