@@ -101,6 +101,15 @@ export function createPool(db: Database, onIdleError: (error: Error) => void): p
   return pool;
 }
 
+/** Runs `work`; any failure becomes the StateStoreError saying what was being done (stateError). */
+export async function guarded<T>(db: Database, doing: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw stateError(db, doing, error);
+  }
+}
+
 /** What failed, where, and the server's or the network's code — with every secret removed. */
 export function stateError(db: Database, doing: string, error: unknown, code = 'state_unavailable'): StateStoreError {
   if (error instanceof StateStoreError) return error;

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { Account } from '../../trackunit/account.js';
 import type { AccountState, AccountSummary, MigrationReport, StateStore } from '../store.js';
-import { createPool, stateError, withConnection, type Database } from './connection.js';
+import { createPool, guarded, stateError, withConnection, type Database } from './connection.js';
 import { postgresIsoLedger } from './iso-ledger.js';
 import { postgresJournals } from './journal.js';
 import { DEFAULT_SCHEMA, lockKey, quotedSchema } from './keys.js';
@@ -68,31 +68,23 @@ export class PostgresStateStore implements StateStore {
     };
   }
 
-  async accounts(): Promise<AccountSummary[]> {
-    try {
+  accounts(): Promise<AccountSummary[]> {
+    return guarded(this.db, 'listing accounts', async () => {
       const rows = await this.pool.query<{ account: string; iris_url: string }>(`SELECT account, iris_url FROM ${this.S}.accounts ORDER BY account`);
       return rows.rows.map((r) => ({ key: r.account, irisUrl: r.iris_url }));
-    } catch (error) {
-      throw stateError(this.db, 'listing accounts', error);
-    }
+    });
   }
 
-  async migrate(): Promise<MigrationReport> {
-    try {
-      return await withConnection(this.pool, (client) => migrate(client, this.S));
-    } catch (error) {
-      throw stateError(this.db, 'migrating the state schema', error);
-    }
+  migrate(): Promise<MigrationReport> {
+    return guarded(this.db, 'migrating the state schema', () => withConnection(this.pool, (client) => migrate(client, this.S)));
   }
 
-  async schemaVersion(): Promise<number> {
-    try {
+  schemaVersion(): Promise<number> {
+    return guarded(this.db, 'reading the schema version', async () => {
       const exists = (await this.pool.query<{ t: string | null }>(`SELECT to_regclass($1) AS t`, [`${this.S}.schema_migrations`])).rows[0]?.t;
       if (!exists) return 0;
       return Number((await this.pool.query(`SELECT coalesce(max(version), 0) AS v FROM ${this.S}.schema_migrations`)).rows[0].v);
-    } catch (error) {
-      throw stateError(this.db, 'reading the schema version', error);
-    }
+    });
   }
 
   async close(): Promise<void> {

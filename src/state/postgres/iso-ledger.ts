@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Claim, IsoLedger, RequestTicket, StoredResponse, UrlBudget } from '../../sources/iso15143/ledger.js';
 import { budgetOf, decide, ISO_POOL_WINDOW_MS, type CachePolicy, type CachedResponse, type RequestRecord, type UrlEntry } from '../../sources/iso15143/request-windows.js';
-import { stateError, withConnection, type Database } from './connection.js';
+import { guarded, withConnection, type Database } from './connection.js';
 
 interface PgTicket extends RequestTicket {
   readonly id: string;
@@ -23,13 +23,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 export function postgresIsoLedger(deps: { db: Database; pool: pg.Pool; S: string; account: string; warn: (message: string) => void; ensureAccount(): Promise<void> }): IsoLedger {
   const { db, pool, S, account, warn } = deps;
-  const run = async <T>(doing: string, work: () => Promise<T>) => {
-    try {
-      return await work();
-    } catch (error) {
-      throw stateError(db, doing, error);
-    }
-  };
+  const run = <T>(doing: string, work: () => Promise<T>) => guarded(db, doing, work);
   const requestsOf = async (on: pg.ClientBase | pg.Pool, url: string | undefined, now: number) => {
     // The pool window's requests, and at least the last one (what pruneEntry keeps in the local cache).
     const rows = await on.query<{ url: string; at: Date; status: number; pool: boolean }>(

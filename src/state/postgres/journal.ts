@@ -11,7 +11,7 @@ import { entryFields, journalState, type JournalEntry, type ReadJournalResult } 
 import { journalWriter } from '../journal-writer.js';
 import { runStatus, type JournalInfo } from '../kept-plan.js';
 import type { JournalStore } from '../store.js';
-import { clientOptions, stateError, type Database } from './connection.js';
+import { clientOptions, guarded, type Database } from './connection.js';
 
 export interface PgJournalDeps {
   db: Database;
@@ -24,22 +24,16 @@ export interface PgJournalDeps {
 export function postgresJournals(deps: PgJournalDeps): JournalStore {
   const { db, pool, S, account } = deps;
   const where = (fingerprint: string) => `${db.description}, ${S}.journal_entries (plan ${fingerprint})`;
-  const guarded = async <T>(doing: string, work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw stateError(db, doing, error);
-    }
-  };
+  const run = <T>(doing: string, work: () => Promise<T>) => guarded(db, doing, work);
 
   const read = (fingerprint: string): Promise<ReadJournalResult> =>
-    guarded('reading a journal', async () => {
+    run('reading a journal', async () => {
       const rows = await pool.query<{ entry: JournalEntry }>(`SELECT entry FROM ${S}.journal_entries WHERE account = $1 AND fingerprint = $2 ORDER BY seq`, [account, fingerprint]);
       return { file: where(fingerprint), exists: rows.rows.length > 0, entries: rows.rows.map((r) => r.entry), tornTail: false };
     });
 
   const list = (limit: number): Promise<JournalInfo[]> =>
-    guarded('listing journals', async () => {
+    run('listing journals', async () => {
       const rows = await pool.query<{ fingerprint: string; written: Date }>(
         `SELECT fingerprint, max(written_at) AS written FROM ${S}.journal_entries WHERE account = $1 GROUP BY fingerprint ORDER BY max(id) DESC LIMIT $2`,
         [account, limit],
@@ -60,7 +54,7 @@ export function postgresJournals(deps: PgJournalDeps): JournalStore {
       // A failed connection fails the next write (the writer latches it); it must not crash the process.
       client.on('error', () => undefined);
       let seq = 0;
-      await guarded('opening the journal', async () => {
+      await run('opening the journal', async () => {
         await client.connect();
         seq = Number(
           (await client.query(`SELECT coalesce(max(seq), 0) AS seq FROM ${S}.journal_entries WHERE account = $1 AND fingerprint = $2`, [account, plan.fingerprint])).rows[0].seq,
@@ -74,7 +68,7 @@ export function postgresJournals(deps: PgJournalDeps): JournalStore {
       const append = (fields: Record<string, unknown>) => {
         const entry = { seq: ++seq, at: new Date(now()).toISOString(), ...fields };
         const write = tail.then(() =>
-          guarded('writing the journal', () =>
+          run('writing the journal', () =>
             client.query(`INSERT INTO ${S}.journal_entries (account, fingerprint, seq, entry) VALUES ($1, $2, $3, $4)`, [account, plan.fingerprint, entry.seq, entry]),
           ),
         );
@@ -89,12 +83,12 @@ export function postgresJournals(deps: PgJournalDeps): JournalStore {
     },
     read,
     keepPlan: (fingerprint, text) =>
-      guarded('keeping the plan', async () => {
+      run('keeping the plan', async () => {
         await deps.ensureAccount();
         await pool.query(`INSERT INTO ${S}.kept_plans (account, fingerprint, plan) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [account, fingerprint, text]);
       }),
     readKeptPlan: (fingerprint) =>
-      guarded('reading the kept plan', async () => {
+      run('reading the kept plan', async () => {
         const rows = await pool.query<{ plan: string }>(`SELECT plan FROM ${S}.kept_plans WHERE account = $1 AND fingerprint = $2`, [account, fingerprint]);
         return rows.rows[0]?.plan;
       }),

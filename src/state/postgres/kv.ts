@@ -1,17 +1,11 @@
 /** The key/value area in PostgreSQL: one row per (account, namespace, key), the value as jsonb. */
 import type pg from 'pg';
 import type { KvStore } from '../store.js';
-import { stateError, type Database } from './connection.js';
+import { guarded, type Database } from './connection.js';
 
 export function postgresKv(deps: { db: Database; pool: pg.Pool; S: string; account: string; ensureAccount(): Promise<void> }): KvStore {
   const { db, pool, S, account } = deps;
-  const run = async <T>(doing: string, work: () => Promise<T>) => {
-    try {
-      return await work();
-    } catch (error) {
-      throw stateError(db, doing, error);
-    }
-  };
+  const run = <T>(doing: string, work: () => Promise<T>) => guarded(db, doing, work);
   return {
     get: (namespace, key) =>
       run(

@@ -18,7 +18,7 @@ import pg from 'pg';
 import { LockError } from '../../errors.js';
 import { lockedError, userName, type AcquireOptions, type LockHandle, type LockInfo, type LockStatus, type TakeOver } from '../lock.js';
 import type { LockStore } from '../store.js';
-import { clientOptions, stateError, type Database } from './connection.js';
+import { clientOptions, guarded, stateError, type Database } from './connection.js';
 import { ADVISORY_CLASS } from './keys.js';
 
 export const DEFAULT_LEASE_MS = 60_000;
@@ -223,15 +223,13 @@ export function postgresLock(deps: PgLockDeps): LockStore {
     return handle;
   }
 
-  async function inspect(): Promise<LockStatus> {
-    try {
+  function inspect(): Promise<LockStatus> {
+    return guarded(db, 'reading the apply lock', async () => {
       const row = await readLease();
       if (!row) return { state: 'absent' };
       const holder = await advisoryHolder();
       return { state: 'held', info: toInfo(row), expired: row.expired, holderGone: holder === undefined };
-    } catch (error) {
-      throw stateError(db, 'reading the apply lock', error);
-    }
+    });
   }
 
   async function forceUnlock(): Promise<LockStatus> {
