@@ -26,6 +26,7 @@ import { createRefResolver } from './resolve-refs.js';
 import { runBatches } from './run-batches.js';
 import { assertSafe, compareWithFresh, staleError } from './stale.js';
 import type { IsoStateSource } from '../sources/iso15143/ledger.js';
+import type { KvStore } from '../state/store.js';
 
 export interface ApplyProgress {
   done: number;
@@ -50,6 +51,8 @@ export interface ApplyInput {
   isoState?: IsoStateSource;
   /** With no `isoState`: a local directory for it. */
   isoStateDir?: string;
+  /** The inventory of per-object reads the re-plans use and update; default the account's in `state`. */
+  inventory?: KvStore;
   /** Hears the lock once taken (it names the holder it took over from, if any). */
   onLock?: (info: LockInfo) => void;
   now?: () => number;
@@ -106,7 +109,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   });
   try {
     input.onLock?.(lock.info);
-    return await applyLocked(input, { state, isoState }, () => lost ?? lock.lost?.());
+    return await applyLocked(input, { state, isoState, inventory: input.inventory ?? state.kv }, () => lost ?? lock.lost?.());
   } finally {
     stopRenewal();
     await lock.release();
@@ -118,9 +121,16 @@ interface Stores {
   state: AccountState;
   /** Where the re-plans' ISO cache lives. */
   isoState: IsoStateSource;
+  /** The inventory of per-object reads. */
+  inventory: KvStore;
 }
 
-/** The same manifests and targets as the saved plan, against the account as it is now. */
+/**
+ * The same manifests and targets as the saved plan, against the account as it is now: the lists, and
+ * live the per-object reads of every object the saved plan changes (and of any change the fresh plan
+ * finds). Other objects' per-object reads come from the inventory without a re-check by age
+ * (`refresh: none`): what apply writes is always compared live; drift elsewhere is the next plan's.
+ */
 const replan = (input: ApplyInput, stores: Stores) =>
   runPlan({
     client: input.client,
@@ -129,6 +139,9 @@ const replan = (input: ApplyInput, stores: Stores) =>
     targets: input.plan.source.targets,
     now: input.now,
     state: stores.isoState,
+    inventory: stores.inventory,
+    refresh: 'none',
+    mustRead: input.plan.changes,
   });
 
 /** Plans again, re-checks safety, refuses stale changes; returns the changes decided without running. */

@@ -93,6 +93,11 @@ function planCommand(program: Command, ctx: RunContext, outcome: CommandOutcome)
     .addOption(new Option('--format <format>', 'output: text, markdown (pull request comment) or json').choices(['text', 'markdown', 'json']).default('text'))
     .option('--detailed-exitcode', 'exit 2 when there are changes (0: none)', false)
     .option('--target <Kind/identity>', 'plan only this object and what it depends on (repeatable; * wildcards)', collect)
+    .addOption(
+      new Option('--refresh <mode>', 'per-object reads: auto (new, changed, needed or due for their re-check), full (all live), none (no re-check by age)')
+        .choices(['auto', 'full', 'none'])
+        .default('auto'),
+    )
     .option('--iris-url <url>', 'Iris API base URL (overrides tug.yaml and TRACKUNIT_IRIS_URL)')
     .option('--auth-url <url>', 'authorization server base URL')
     .option('--sandbox', 'plan against an embedded sandbox with the demo fleet', false)

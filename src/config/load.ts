@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { durationMs } from './duration.js';
 import { formatText, type Diagnostic } from '../manifests/diagnostics.js';
 import { globEscape } from '../manifests/glob-scope.js';
 import { schemaDiagnostics } from '../manifests/schema-check.js';
@@ -15,6 +16,8 @@ import type { ApiFamily, FamilyLimit } from '../trackunit/config.js';
 import type { KindName, ProjectConfigFile, ThresholdMap } from './project.js';
 
 export const CONFIG_FILE = 'tug.yaml';
+/** refresh.maxAge by default: every per-object read re-checked at least daily. */
+export const DEFAULT_MAX_AGE_MS = 86_400_000;
 export const DEFAULT_MANIFEST_GLOBS = ['manifests/**/*.yaml', 'manifests/**/*.yml'];
 
 /** tug.yaml with defaults filled and paths absolute. */
@@ -30,6 +33,8 @@ export interface ProjectConfig {
   concurrency: number;
   stateDir: string;
   state: { backend: 'local' | 'postgres'; schema: string };
+  /** tug.yaml refresh.maxAge in milliseconds (default 24 h). */
+  refresh: { maxAgeMs: number };
   prune: { kinds: KindName[]; allowDanglingReferences: string[] };
   protect: string[];
   safety: { maxDeletes: ThresholdMap; maxUpdates: ThresholdMap; guardEmptyDesiredState: boolean };
@@ -56,6 +61,8 @@ function resolveConfig(raw: ProjectConfigFile, file: string | undefined, dir: st
     concurrency: raw.concurrency ?? 4,
     stateDir: resolve(dir, raw.stateDir ?? 'state'),
     state: { backend: raw.state?.backend ?? 'local', schema: raw.state?.schema ?? 'tug' },
+    // 0 would divide the rolling re-check by zero; a second is "re-read everything every plan".
+    refresh: { maxAgeMs: Math.max(1000, durationMs(raw.refresh?.maxAge ?? '24h') ?? DEFAULT_MAX_AGE_MS) },
     prune: { kinds: raw.prune?.kinds ?? [], allowDanglingReferences: raw.prune?.allowDanglingReferences ?? [] },
     protect: raw.protect ?? [],
     safety: {

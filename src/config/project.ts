@@ -40,6 +40,11 @@ export interface ProjectConfigFile {
   stateDir?: string;
   /** The state backend: `local` (stateDir, the default) or `postgres` (TUG_STATE_DATABASE_URL). */
   state?: StateConfig;
+  /** The inventory of per-object reads (src/core/inventory.ts). */
+  refresh?: {
+    /** Every per-object read is re-read live at least this often (`24h`, `90m`, `2d`); default 24h. */
+    maxAge?: string;
+  };
   prune?: {
     /** Kinds whose managed objects tug may delete when their manifest disappears. Default: none. */
     kinds?: KindName[];

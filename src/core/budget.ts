@@ -8,9 +8,26 @@ import { executionBatches } from './order.js';
 import type { Budget, Change } from './plan.js';
 
 export { API_FAMILIES, type ApiFamily, type FamilyLimit } from './api.js';
-export function computeBudget(changes: Change[], limits: Record<ApiFamily, FamilyLimit>): Budget {
+/** Seconds `perFamily` requests take at the rate limits, the families in parallel (`burst`: the bucket starts full). */
+function phaseSeconds(perFamily: Partial<Record<ApiFamily, number>>, limits: Record<ApiFamily, FamilyLimit>, burst: boolean): number {
+  let slowest = 0;
+  for (const [family, count] of Object.entries(perFamily) as Array<[ApiFamily, number]>) {
+    const limit = limits[family];
+    const credit = burst ? Math.max(1, limit.burst ?? limit.ratePerSecond) : 0;
+    slowest = Math.max(slowest, Math.max(0, count - credit) / limit.ratePerSecond);
+  }
+  return slowest;
+}
+
+/**
+ * `reads`: what each of apply's two checks reads (the stale check before the first write, the convergence
+ * check after the last), counted twice into the budget. The stale check's reads drain the buckets, so the
+ * writes after them get no burst.
+ */
+export function computeBudget(changes: Change[], limits: Record<ApiFamily, FamilyLimit>, reads?: Partial<Record<ApiFamily, number>>): Budget {
   const requests: Partial<Record<ApiFamily, number>> = {};
-  let predictedSeconds = 0;
+  let predictedSeconds = reads ? phaseSeconds(reads, limits, true) + phaseSeconds(reads, limits, false) : 0;
+  const drained = reads !== undefined && Object.keys(reads).length > 0;
   for (const batch of executionBatches(changes)) {
     const perFamily: Partial<Record<ApiFamily, number>> = {};
     for (const change of batch) {
@@ -19,16 +36,12 @@ export function computeBudget(changes: Change[], limits: Record<ApiFamily, Famil
         requests[request.family] = (requests[request.family] ?? 0) + 1;
       }
     }
-    let slowest = 0;
-    for (const [family, count] of Object.entries(perFamily) as Array<[ApiFamily, number]>) {
-      const limit = limits[family];
-      const burst = Math.max(1, limit.burst ?? limit.ratePerSecond);
-      slowest = Math.max(slowest, Math.max(0, count - burst) / limit.ratePerSecond);
-    }
-    predictedSeconds += slowest;
+    predictedSeconds += phaseSeconds(perFamily, limits, !drained);
   }
+  for (const [family, count] of Object.entries(reads ?? {}) as Array<[ApiFamily, number]>) requests[family] = (requests[family] ?? 0) + 2 * count;
   const totalRequests = Object.values(requests).reduce((a, b) => a + (b ?? 0), 0);
-  return { requests, totalRequests, predictedSeconds: Math.round(predictedSeconds * 10) / 10 };
+  const twice = reads ? Object.fromEntries(Object.entries(reads).map(([f, n]) => [f, 2 * (n ?? 0)])) : undefined;
+  return { requests, totalRequests, ...(twice ? { reads: twice } : {}), predictedSeconds: Math.round(predictedSeconds * 10) / 10 };
 }
 
 /** "about 17 minutes", "about 40 seconds", "under a second". */

@@ -11,6 +11,8 @@ import { orderChanges } from './order.js';
 import { PLAN_FORMAT_VERSION, type Change, type Op, type Plan, type PlanProblem, type PlanSource, type UnmanagedObject } from './plan.js';
 import { sealOf, type UnsealedPlan } from './plan-digest.js';
 import type { KindEnv, KindName, KindRegistry } from './kind.js';
+import type { ApiFamily, FamilyLimit } from './api.js';
+import type { Freshness } from './inventory.js';
 import type { KindPlan, PlanInput } from './planner.js';
 import { checkSafety } from './safety.js';
 import { targetMatcher } from './targets.js';
@@ -97,6 +99,17 @@ export function buildPlan<E extends KindEnv>(input: PlanInput, registry: KindReg
   const canonical = canonicalize(body) as unknown as UnsealedPlan;
   const { formatVersion, ...rest } = canonical;
   return { formatVersion, ...sealOf(canonical), ...rest };
+}
+
+/**
+ * The plan completed with what only its reads know: apply's own reads in the budget (per check: the
+ * lists and the per-object reads of what the plan changes) and the freshness of what it compared. Sealed again.
+ */
+export function withReads(plan: Plan, limits: Record<ApiFamily, FamilyLimit>, reads: Partial<Record<ApiFamily, number>>, freshness: Freshness): Plan {
+  const { formatVersion, digest: _d, fingerprint: _f, ...rest } = plan;
+  const body = canonicalize({ ...rest, formatVersion, budget: computeBudget(plan.changes, limits, reads), freshness }) as unknown as UnsealedPlan;
+  const { formatVersion: version, ...members } = body;
+  return { formatVersion: version, ...sealOf(body), ...members };
 }
 
 /** The files the plan was made from (sorted by path) and its targets. */

@@ -53,6 +53,8 @@ export interface DetailRead {
   entityType?: string;
   /** The live objects a read about many is for. */
   ids?: string[];
+  /** The object's identity as manifests and `--target` name it (a manifest naming it is compared against). */
+  identity?: string;
 }
 
 /** The types a kind's I/O and checks use, bound by the registry (the core only passes them through). */
@@ -95,6 +97,17 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
   readDetail?(io: E['io'], read: DetailRead, options: ReadOptions<E['state']>): Promise<unknown>;
   /** Puts its result into the live state; may return a warning (informational reads never fail a plan). */
   storeDetail?(live: LiveState, read: DetailRead, result: unknown): string | void;
+  /**
+   * The kind's live objects as its lists show them: the inventory (src/core/inventory.ts) re-reads an
+   * object's details when its list entry changes. Needed by every kind with per-object reads.
+   */
+  listed?(live: LiveState): Iterable<{ id: string }>;
+  /**
+   * Live ids, besides the change's own `liveId`, whose per-object reads `change` was computed from, for
+   * the changes this kind plans (it is asked about every change): a plan reads them live before it offers
+   * the change (e.g. a rental sync of an asset reads the items of every contract on the asset).
+   */
+  detailsOf?(change: Change, live: LiveState): string[];
   /** Every identity a `--target` may name among the live objects. */
   liveIdentities(live: LiveState): Iterable<string | null | undefined>;
   /** The kind's changes. Pure. */
@@ -109,8 +122,7 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
    */
   findByContent?(io: E['io'], path: string, match: { [field: string]: Json }, excluded: ReadonlySet<string>): Promise<string | undefined>;
   // Per-kind behaviour still to come lands here as optional members, so the kinds stay the one place
-  // for it: writing manifests from live objects (`tug export`) and classifying drift; the inventory of
-  // reads keys per-object details by DetailRead.part and liveId.
+  // for it: writing manifests from live objects (`tug export`) and classifying drift.
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Operation } from 'fast-json-patch';
 import type { ApiFamily } from './api.js';
 import type { KindName } from './manifest.js';
 import type { Json } from './canonical.js';
+import type { Freshness } from './inventory.js';
 
 /**
  * Version of the plan file format; apply refuses any other. 2: the plan carries its own digest, the
@@ -109,10 +110,15 @@ export interface SafetyBreach {
 }
 
 export interface Budget {
-  /** API requests apply will make, per API family. */
+  /** API requests apply will make, per API family: its writes and its own reads. */
   requests: Partial<Record<ApiFamily, number>>;
   totalRequests: number;
-  /** Predicted apply duration at the configured rate limits, in seconds. */
+  /**
+   * Of those, the reads of apply's two checks (the stale check before writing, convergence after): the
+   * lists, and the per-object reads of what the plan changes. Absent when the plan was made without them.
+   */
+  reads?: Partial<Record<ApiFamily, number>>;
+  /** Predicted apply duration at the configured rate limits (reads included), in seconds. */
   predictedSeconds: number;
 }
 
@@ -151,6 +157,8 @@ export interface Plan {
   safety: { ok: boolean; breaches: SafetyBreach[] };
   budget: Budget;
   summary: Record<KindName, Partial<Record<Op, number>>>;
+  /** What the plan compared: per kind, per-object reads made live or taken from the inventory, and how old. */
+  freshness?: Freshness;
 }
 
 export function changeKey(op: Op, kind: KindName, id: string): string {

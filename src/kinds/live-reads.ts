@@ -14,22 +14,28 @@ import type { EntityType } from './common.js';
 /** Does a manifest's `customFields` set anything? */
 export const setsFields = (customFields: Record<string, unknown> | undefined): boolean => customFields !== undefined && Object.keys(customFields).length > 0;
 
-/** The live object ids (in live order) whose identity is in `wanted`: the first live object per identity, as the planners match them. */
-export function pick<T extends { id: string }>(live: T[], keyOf: (item: T) => string | null | undefined, wanted: Set<string>): string[] {
+/** A live object a manifest names: its live id and the manifest's identity. */
+export interface Picked {
+  id: string;
+  identity: string;
+}
+
+/** The live objects (in live order) whose identity is in `wanted`: the first live object per identity, as the planners match them. */
+export function pick<T extends { id: string }>(live: T[], keyOf: (item: T) => string | null | undefined, wanted: Set<string>): Picked[] {
   const seen = new Set<string>();
-  const ids: string[] = [];
+  const picked: Picked[] = [];
   for (const item of live) {
     const key = keyOf(item);
     if (key == null || !wanted.has(key) || seen.has(key)) continue;
     seen.add(key);
-    ids.push(item.id);
+    picked.push({ id: item.id, identity: key });
   }
-  return ids;
+  return picked;
 }
 
-/** A read of one entity's custom field values, for `kind`. */
-export function valuesRead(kind: KindName, entityType: EntityType, entityId: string): DetailRead {
-  return { kind, part: 'values', liveId: entityId, family: 'custom-fields', entityType };
+/** A read of one entity's custom field values, for `kind` (`identity`: the manifest naming the entity). */
+export function valuesRead(kind: KindName, entityType: EntityType, entityId: string, identity?: string): DetailRead {
+  return { kind, part: 'values', liveId: entityId, family: 'custom-fields', entityType, ...(identity !== undefined ? { identity } : {}) };
 }
 
 /** Runs a values read. */

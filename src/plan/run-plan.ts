@@ -5,8 +5,15 @@
  * Read-only: a plan never writes to Trackunit.
  */
 import type { ProjectConfig } from '../config/load.js';
-import { buildPlan } from '../core/build-plan.js';
-import type { Plan } from '../core/plan.js';
+import { buildPlan, withReads } from '../core/build-plan.js';
+import type { RefreshMode } from '../core/inventory.js';
+import type { Change, Plan } from '../core/plan.js';
+import type { DesiredState, LiveState } from '../core/state.js';
+import type { Refs } from '../kinds/refs.js';
+import type { KvStore } from '../state/store.js';
+import { accountOf } from '../trackunit/account.js';
+import type { ApiFamily } from '../trackunit/config.js';
+import { loadInventory, saveInventory } from './inventory-store.js';
 import { ManifestError } from '../errors.js';
 import type { PinsResult } from '../kinds/asset/pins.js';
 import { REGISTRY } from '../kinds/registry.js';
@@ -15,7 +22,7 @@ import { LocalStateStore } from '../state/local-store.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { MetricsSnapshot } from '../trackunit/metrics.js';
 import { toDesiredState } from './desired.js';
-import { metricsDelta, readLiveState } from './read-live.js';
+import { metricsDelta, readLiveState, readsOfChanges } from './read-live.js';
 import { sourceFiles } from './source.js';
 import { targetCandidates, unmatchedTargets, type UnmatchedTarget } from './targets.js';
 import type { IsoStateSource } from '../sources/iso15143/ledger.js';
@@ -34,6 +41,15 @@ export interface RunPlanInput {
   state?: IsoStateSource;
   /** With no `state`: the directory of a local one; default the project's state directory. */
   isoStateDir?: string;
+  /**
+   * The account's key/value area holding the inventory of per-object reads (src/core/inventory.ts), read
+   * before and written after the plan. Absent: every per-object read is made live and nothing is kept.
+   */
+  inventory?: KvStore;
+  /** `auto` (default): re-read what is new, changed, needed or due; `full`: everything; `none`: no re-check by age. */
+  refresh?: RefreshMode;
+  /** Changes whose per-object reads are made live whatever the inventory holds (apply: the saved plan's). */
+  mustRead?: readonly Change[];
 }
 
 export interface RunPlanResult {
@@ -43,7 +59,7 @@ export interface RunPlanResult {
   durationMs: number;
   /** The ISO snapshot read for `pin:` identifiers; absent when no manifest uses one. */
   iso?: PinsResult['snapshot'];
-  /** Things the user should know that do not change the plan (e.g. telematics unavailable). */
+  /** Things the user should know that do not change the plan (e.g. telematics unavailable, a discarded inventory). */
   warnings?: string[];
   /**
    * `targets` that name no manifest, no live object and no change (absent when all name something).
@@ -69,28 +85,36 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
   refuseInvalid(input.manifests);
   const desired = toDesiredState(input.manifests.documents);
   const before = client.metricsSnapshot();
-  const { live, refs, warnings } = await readLiveState(client, desired, {
+  const account = accountOf(client.config).key;
+  const loaded = input.inventory ? await loadInventory(input.inventory, account, INVENTORY_KINDS) : undefined;
+  const targets = input.targets && input.targets.length > 0 ? input.targets : undefined;
+  const read = await readLiveState(client, desired, {
     prune: config.prune.kinds,
     state: input.state ?? new LocalStateStore(input.isoStateDir ?? config.stateDir),
     now,
     ...(input.readConcurrency ? { concurrency: input.readConcurrency } : {}),
+    ...(loaded ? { inventory: loaded.inventory, refresh: input.refresh ?? 'auto', maxAgeMs: config.refresh.maxAgeMs } : {}),
+    ...(loaded?.discarded ? { discarded: loaded.discarded } : {}),
+    ...(targets ? { targets } : {}),
   });
-  const plan = buildPlan(
-    {
-      desired,
-      live,
-      options: {
-        prune: config.prune.kinds,
-        allowDanglingReferences: config.prune.allowDanglingReferences,
-        policy: { ...config.safety, protect: config.protect },
-        limits: client.config.limits,
-        sources: sourceFiles(config, input.manifests),
-        ...(input.targets && input.targets.length > 0 ? { targets: input.targets } : {}),
-      },
-    },
-    REGISTRY,
-    refs,
-  );
+  const build = () => planOf(input, desired, read.live, read.refs, targets);
+  // The inventory is never the truth of a change: read live what the changes (and, for apply, the saved
+  // plan's) were planned from, and plan again, until none of it came from the inventory. Each round
+  // makes at least one more read live, so this ends.
+  const needed = (changes: readonly Change[]) => readsOfChanges([...(input.mustRead ?? []), ...changes], read.live);
+  // The saved plan's objects first: one plan less on the way.
+  if (input.mustRead) while (await read.readAlso(needed([]))) continue;
+  let plan = build();
+  while (await read.readAlso(needed(plan.changes))) plan = build();
+  const applyReads = { ...read.listRequests };
+  for (const [family, n] of Object.entries(read.countReads(needed(plan.changes)))) applyReads[family as ApiFamily] = (applyReads[family as ApiFamily] ?? 0) + (n ?? 0);
+  plan = withReads(plan, client.config.limits, applyReads, read.freshness());
+  const warnings = [...(loaded?.discarded ? [loaded.discarded] : []), ...read.warnings];
+  if (input.inventory) {
+    const saved = await saveInventory(input.inventory, account, INVENTORY_KINDS, read.inventoryAfter({ recordPlan: (input.refresh ?? 'auto') === 'auto' && !targets && !input.mustRead }));
+    if (saved) warnings.push(saved);
+  }
+  const { live } = read;
   const unmatched = input.targets?.length ? unmatchedTargets(input.targets, [...targetCandidates(desired, live), ...plan.changes]) : [];
   return {
     plan,
@@ -100,4 +124,27 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     ...(live.pinSource ? { iso: live.pinSource } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** The kinds whose per-object reads the inventory keeps. */
+const INVENTORY_KINDS = REGISTRY.kinds.filter((k) => k.detailReads).map((k) => k.name as string);
+
+function planOf(input: RunPlanInput, desired: DesiredState, live: LiveState, refs: Refs, targets: string[] | undefined): Plan {
+  const { client, config } = input;
+  return buildPlan(
+    {
+      desired,
+      live,
+      options: {
+        prune: config.prune.kinds,
+        allowDanglingReferences: config.prune.allowDanglingReferences,
+        policy: { ...config.safety, protect: config.protect },
+        limits: client.config.limits,
+        sources: sourceFiles(config, input.manifests),
+        ...(targets ? { targets } : {}),
+      },
+    },
+    REGISTRY,
+    refs,
+  );
 }

@@ -21,6 +21,7 @@ import {
   countsPhrase,
   fieldChanges,
   formatCount,
+  freshnessLines,
   hasChanges,
   opTotals,
   printable,
@@ -85,6 +86,8 @@ function head(plan: Plan): string {
     lines.push('');
   }
   lines.push(`Plan fingerprint: ${codeSpan(plan.fingerprint)}`);
+  const freshness = freshnessLines(plan);
+  if (freshness.length > 0) lines.push('', ...freshness.map((line, i) => (i === 0 ? escapeMarkdown(line) : `- ${escapeMarkdown(line.trim())}`)));
   return lines.join('\n');
 }
 

@@ -136,7 +136,10 @@ export function summaryLine(plan: Plan): string {
   return 'No changes. The account matches the manifests.';
 }
 
-/** "apply will make 1,234 API requests: rental 1,000, sites 34; at the configured rate limits about 17 minutes." */
+/**
+ * "apply will make 1,234 API requests (1,000 writes, 234 reads for its checks): rental 1,000, sites 34;
+ * at the configured rate limits about 17 minutes."
+ */
 export function budgetLine(plan: Plan): string {
   const { budget } = plan;
   if (budget.totalRequests === 0) return 'apply will make no API requests.';
@@ -144,7 +147,39 @@ export function budgetLine(plan: Plan): string {
     .filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0)
     .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .map(([family, count]) => `${family} ${formatCount(count)}`);
-  return `apply will make ${plural(budget.totalRequests, 'API request')}: ${families.join(', ')}; at the configured rate limits ${describeDuration(budget.predictedSeconds)}.`;
+  const reads = Object.values(budget.reads ?? {}).reduce((a: number, b) => a + (b ?? 0), 0);
+  const split = budget.reads ? ` (${plural(budget.totalRequests - reads, 'write')}, ${plural(reads, 'read')} for its stale and convergence checks)` : '';
+  return `apply will make ${plural(budget.totalRequests, 'API request')}${split}: ${families.join(', ')}; at the configured rate limits ${describeDuration(budget.predictedSeconds)}.`;
+}
+
+/** "23 h 5 min", "4 min", "12 s". */
+export function describeAge(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h${minutes % 60 > 0 ? ` ${minutes % 60} min` : ''}`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/**
+ * What the plan compared, one line per kind with per-object reads: "Contract: 20,000 per-object reads,
+ * 834 live, 19,166 from the inventory (oldest 22 h 58 min old)". Every plan states this: it never hides
+ * the age of what it compared.
+ */
+export function freshnessLines(plan: Plan): string[] {
+  const f = plan.freshness;
+  if (!f) return [];
+  const kinds = Object.entries(f.kinds).filter(([, k]) => k.reads > 0);
+  const head = `Read per object (refresh ${f.refresh}, max age ${describeAge(f.maxAgeSeconds)}):`;
+  const lines = kinds.map(([kind, k]) => {
+    const parts = [`${formatCount(k.live)} live`];
+    if (k.inventory > 0) parts.push(`${formatCount(k.inventory)} from the inventory (oldest ${describeAge(k.oldestAgeSeconds ?? 0)} old, read ${k.oldestReadAt ?? '?'})`);
+    if (k.unread) parts.push(`${formatCount(k.unread)} not read (outside --target)`);
+    return `  ${kind}: ${plural(k.reads, 'read')}, ${parts.join(', ')}`;
+  });
+  if (lines.length === 0) lines.push('  none (the lists were enough)');
+  return [head, ...lines, ...(f.discarded ? [`  note: ${f.discarded}`] : [])];
 }
 
 /** Unmanaged objects per kind (in plan order): the count and the first labels. */
@@ -215,6 +250,7 @@ function breachLines(plan: Plan, c: ChalkInstance): string[] {
 /** The whole terminal rendering, newline-terminated. */
 export function renderPlanText(plan: Plan, color: ChalkInstance): string {
   const sections: string[][] = [
+    freshnessLines(plan).map((line) => color.dim(printable(line))),
     plan.changes.flatMap((change) => changeLines(change, color)),
     problemLines(plan, color),
     unmanagedLines(plan),

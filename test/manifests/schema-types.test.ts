@@ -60,7 +60,7 @@ const contractKeys = {
 } satisfies Presence<ContractManifest>;
 const projectKeys = {
   apiVersion: 'optional', manifests: 'optional', trackunit: 'optional', rateLimits: 'optional', concurrency: 'optional',
-  stateDir: 'optional', state: 'optional', prune: 'optional', protect: 'optional', safety: 'optional',
+  stateDir: 'optional', state: 'optional', refresh: 'optional', prune: 'optional', protect: 'optional', safety: 'optional',
 } satisfies Presence<ProjectConfigFile>;
 const trackunitKeys = { irisUrl: 'optional', authUrl: 'optional', auth: 'optional', scopes: 'optional' } satisfies Presence<TrackunitSection>;
 const rateLimitKeys = {
@@ -69,6 +69,7 @@ const rateLimitKeys = {
 const familyLimitKeys = { ratePerSecond: 'required', burst: 'optional', maxInFlight: 'optional' } satisfies Presence<FamilyLimit>;
 const pruneKeys = { kinds: 'optional', allowDanglingReferences: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['prune']>>;
 const stateKeys = { backend: 'optional', schema: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['state']>>;
+const refreshKeys = { maxAge: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['refresh']>>;
 const safetyKeys = { maxDeletes: 'optional', maxUpdates: 'optional', guardEmptyDesiredState: 'optional' } satisfies Presence<NonNullable<ProjectConfigFile['safety']>>;
 const thresholdMapKeys = {
   default: 'optional', CustomFieldDefinition: 'optional', Depot: 'optional', Customer: 'optional', Asset: 'optional', Contract: 'optional',
@@ -135,6 +136,7 @@ const presenceCases: [string, Record<string, string>, string, ...string[]][] = [
   ['prune', pruneKeys, 'tug.schema.json', 'prune'],
   ['safety', safetyKeys, 'tug.schema.json', 'safety'],
   ['state', stateKeys, 'tug.schema.json', 'state'],
+  ['refresh', refreshKeys, 'tug.schema.json', 'refresh'],
   ['ThresholdMap', thresholdMapKeys, 'tug.schema.json', 'safety', 'maxDeletes'],
   ['Threshold', thresholdKeys, 'tug.schema.json', 'safety', 'maxUpdates', 'Depot'],
 ];

@@ -119,7 +119,10 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
     // An embedded sandbox is a fresh account every run: its ISO cache must not land in the project's state.
     throwAway = connection.sandbox ? await mkdtemp(join(tmpdir(), 'tug-apply-iso-')) : undefined;
     const isoState = throwAway ? new LocalStateStore(throwAway) : undefined;
-    const plan = saved ?? (await runPlan({ client: connection.client, config, manifests, now: ctx.now, state: isoState ?? store })).plan;
+    const account = accountOf(connection.client.config);
+    // The inventory of per-object reads lives beside the ISO cache (a throwaway one for an embedded sandbox).
+    const inventory = (isoState ?? store).account(account).kv;
+    const plan = saved ?? (await runPlan({ client: connection.client, config, manifests, now: ctx.now, state: isoState ?? store, inventory })).plan;
     if (saved === undefined) assertSafeToApplyNow(plan);
     const continuing = saved === undefined && (await continuesUnfinished(journals, plan));
     if (continuing) writeLine(ctx.stderr, ctx.color.yellow(`Continuing the unfinished apply of this same plan (${plan.fingerprint}).`));
@@ -133,6 +136,7 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
       now: ctx.now,
       resume,
       state: store,
+      inventory,
       ...(isoState ? { isoState } : {}),
       onLock: (info) => {
         if (info.tookOverFrom) writeLine(ctx.stderr, ctx.color.yellow(tookOverText(info.tookOverFrom)));

@@ -15,6 +15,8 @@ import { ConfigError, ExitCode } from '../../errors.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { loadManifestSet } from '../../manifests/index.js';
 import type { Plan } from '../../core/plan.js';
+import { REFRESH_MODES, type RefreshMode } from '../../core/inventory.js';
+import { accountOf } from '../../trackunit/account.js';
 import { runPlan } from '../../plan/run-plan.js';
 import { targetProblem } from '../../plan/targets.js';
 import { renderPlanJson } from '../../render/plan-json.js';
@@ -29,6 +31,7 @@ export interface PlanFlags extends ConnectFlags {
   format: string;
   detailedExitcode: boolean;
   target?: string[];
+  refresh?: string;
 }
 
 /** Exit code of a finished plan (see the module comment). */
@@ -53,6 +56,8 @@ export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise
     throw new ConfigError('invalid_option', `--format must be text, markdown or json, got "${flags.format}"`);
   }
   checkTargetForms(flags.target ?? []);
+  const refresh = (flags.refresh ?? 'auto') as RefreshMode;
+  if (!REFRESH_MODES.includes(refresh)) throw new ConfigError('invalid_option', `--refresh must be auto, full or none, got "${flags.refresh}"`);
   const config = await loadProjectConfig({ cwd: ctx.cwd, configPath: flags.config });
   const manifests = await loadManifestSet(config, ctx.cwd);
   const connection = await connectProject(config, flags, ctx.env);
@@ -68,6 +73,8 @@ export async function runPlanCommand(flags: PlanFlags, ctx: RunContext): Promise
       targets: flags.target,
       now: ctx.now,
       state,
+      inventory: state.account(accountOf(connection.client.config)).kv,
+      refresh,
     });
     if (unmatchedTargets) throw targetError('unknown_target', unmatchedTargets.map((u) => u.message), 'A target is Kind/identity as a plan shows it: a manifest\'s identity, or a live object\'s (* matches any characters).');
     for (const warning of warnings ?? []) writeLine(ctx.stderr, ctx.color.yellow(`warning: ${warning}`));

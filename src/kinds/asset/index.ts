@@ -42,16 +42,17 @@ export const assetKind: KindDefinition<'Asset'> = {
     return { assets, pins: pins.pins, ...(pins.snapshot ? { pinSource: pins.snapshot } : {}) };
   },
   detailReads: (desired, live, refs) => {
-    const ids = new Set<string>();
+    const ids = new Map<string, string>();
     for (const doc of desiredOfKind(desired, 'Asset')) {
       if (!setsFields(doc.manifest.customFields)) continue;
       const resolved = refs.asset(doc.manifest);
-      if ('asset' in resolved) ids.add(resolved.asset.id);
+      if ('asset' in resolved && !ids.has(resolved.asset.id)) ids.set(resolved.asset.id, doc.identity);
     }
-    return live.assets.filter((a) => ids.has(a.id)).map((a) => valuesRead('Asset', 'ASSET', a.id));
+    return live.assets.filter((a) => ids.has(a.id)).map((a) => valuesRead('Asset', 'ASSET', a.id, ids.get(a.id)));
   },
   readDetail: readValues,
   storeDetail: (live, read, result) => void storeValues(live, read, result),
+  listed: (live) => live.assets,
   liveIdentities: (live) =>
     live.assets.flatMap((a) => [`assetId=${a.id}`, a.serialNumber && `serialNumber=${a.serialNumber}`, a.externalReference && `externalReference=${a.externalReference}`]),
   plan: planAssets,

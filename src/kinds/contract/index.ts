@@ -14,6 +14,7 @@ import * as validation from './checks.js';
 import { pick, readValues, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import type { ContractManifest } from './manifest.js';
 import { planContracts } from './plan.js';
+import type { NormalItem } from './rental-payload.js';
 import { readTelemetry, storeTelemetry, telemetryReads, type AssetTelemetry } from './telemetry.js';
 
 declare module '../../core/manifest.js' {
@@ -43,14 +44,15 @@ export const contractKind: KindDefinition<'Contract'> = {
   detailReads: (desired, live, refs, options) => {
     const docs = desiredOfKind(desired, 'Contract');
     const byReference = (c: Contract) => c.externalReference;
-    const items = pick(live.contracts, byReference, new Set(docs.map((d) => d.identity))).map((id): DetailRead => ({
+    const items = pick(live.contracts, byReference, new Set(docs.map((d) => d.identity))).map((p): DetailRead => ({
       kind: 'Contract',
       part: 'contractItems',
-      liveId: id,
+      liveId: p.id,
       family: 'rental',
+      identity: p.identity,
     }));
     const withFields = new Set(docs.filter((d) => setsFields(d.manifest.customFields)).map((d) => d.identity));
-    const values = pick(live.contracts, byReference, withFields).map((id) => valuesRead('Contract', 'RENTAL_CONTRACT', id));
+    const values = pick(live.contracts, byReference, withFields).map((p) => valuesRead('Contract', 'RENTAL_CONTRACT', p.id, p.identity));
     return [...items, ...values, ...telemetryReads(refs)];
   },
   readDetail: (client, read, options) => {
@@ -62,6 +64,15 @@ export const contractKind: KindDefinition<'Contract'> = {
     else if (read.part === 'telemetry') return storeTelemetry(live, read, result);
     else storeValues(live, read, result);
     return undefined;
+  },
+  listed: (live) => live.contracts,
+  // A sync carries every item on its asset: the items of each contract that has one there, live or desired.
+  detailsOf: (change, live) => {
+    if (change.op !== 'sync' || !change.liveId) return [];
+    const ids = new Set(live.contractItems.filter((i) => i.assetId === change.liveId).map((i) => i.contractId));
+    const references = new Set(((change.after as { contractItems?: NormalItem[] } | undefined)?.contractItems ?? []).map((i) => i.contract.externalReference));
+    for (const c of live.contracts) if (references.has(c.externalReference)) ids.add(c.id);
+    return [...ids];
   },
   liveIdentities: (live) => live.contracts.map((c) => c.externalReference),
   plan: planContracts,

@@ -60,10 +60,10 @@ function customerReads(desired: DesiredState, live: LiveState, prune: KindName[]
   // A customer without an externalReference can never carry a valid marker (ownership.ts): no read.
   const candidates = withMarker ? live.customers.filter((c) => c.externalReference !== null && c.externalReference !== '' && !named.has(c.externalReference)) : [];
   return [
-    ...values.map((id) => valuesRead('Customer', 'CUSTOMER', id)),
-    ...contacts.map((id): DetailRead => ({ kind: 'Customer', part: 'contacts', liveId: id, family: 'customers' })),
+    ...values.map((p) => valuesRead('Customer', 'CUSTOMER', p.id, p.identity)),
+    ...contacts.map((p): DetailRead => ({ kind: 'Customer', part: 'contacts', liveId: p.id, family: 'customers', identity: p.identity })),
     // The marker is read as the customer's values, but kept only as the marker.
-    ...candidates.map((c): DetailRead => ({ ...valuesRead('Customer', 'CUSTOMER', c.id), part: 'marker' })),
+    ...candidates.map((c): DetailRead => ({ ...valuesRead('Customer', 'CUSTOMER', c.id, c.externalReference as string), part: 'marker' })),
   ];
 }
 
@@ -93,6 +93,7 @@ export const customerKind: KindDefinition<'Customer'> = {
   detailReads: (desired, live, _refs, options) => customerReads(desired, live, options.prune),
   readDetail: readCustomerDetail,
   storeDetail: storeCustomerDetail,
+  listed: (live) => live.customers,
   liveIdentities: (live) => live.customers.map((c) => c.externalReference),
   plan: planCustomers,
   createdLookup: (reference) => ({ kind: 'customer', field: 'externalReference', value: reference }),

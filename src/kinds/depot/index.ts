@@ -37,10 +37,11 @@ export const depotKind: KindDefinition<'Depot'> = {
         .filter((d) => setsFields(d.manifest.customFields))
         .map((d) => d.identity),
     );
-    return pick(live.sites, depotKeyOf, withFields).map((id) => valuesRead('Depot', 'SITE', id));
+    return pick(live.sites, depotKeyOf, withFields).map((p) => valuesRead('Depot', 'SITE', p.id, p.identity));
   },
   readDetail: readValues,
   storeDetail: (live, read, result) => void storeValues(live, read, result),
+  listed: (live) => live.sites,
   liveIdentities: (live) => live.sites.map(depotKeyOf),
   plan: planDepots,
   createdLookup: (key) => ({ kind: 'site', field: 'externalReference', value: depotExternalReference(key) }),
