@@ -161,7 +161,11 @@ export interface Freshness {
   kinds: Record<string, KindFreshness>;
 }
 
-export function freshnessOf(candidates: readonly ReadCandidate[], choice: ReadChoice, options: { mode: RefreshMode; maxAgeMs: number; now: number; discarded?: string }): Freshness {
+export function freshnessOf(
+  candidates: readonly ReadCandidate[],
+  choice: ReadChoice,
+  options: { mode: RefreshMode; maxAgeMs: number; now: number; discarded?: string },
+): Freshness {
   const kinds: Record<string, KindFreshness> = {};
   const oldest = new Map<string, number>();
   for (const c of candidates) {
@@ -178,6 +182,10 @@ export function freshnessOf(candidates: readonly ReadCandidate[], choice: ReadCh
     kinds[kind]!.oldestReadAt = new Date(at).toISOString();
     kinds[kind]!.oldestAgeSeconds = Math.max(0, Math.round((options.now - at) / 1000));
   }
-  const sorted = Object.fromEntries(Object.keys(kinds).sort().map((k) => [k, kinds[k]!]));
+  const sorted = Object.fromEntries(
+    Object.keys(kinds)
+      .sort()
+      .map((k) => [k, kinds[k]!]),
+  );
   return { refresh: options.mode, maxAgeSeconds: Math.round(options.maxAgeMs / 1000), ...(options.discarded ? { discarded: options.discarded } : {}), kinds: sorted };
 }

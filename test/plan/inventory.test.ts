@@ -70,7 +70,17 @@ async function convergedWorld(): Promise<World> {
     manifests,
     stateDir,
     kv,
-    plan: (options = {}) => runPlan({ client, config, manifests, now, isoStateDir: stateDir, inventory: kv, ...(options.refresh ? { refresh: options.refresh } : {}), ...(options.targets ? { targets: options.targets } : {}) }),
+    plan: (options = {}) =>
+      runPlan({
+        client,
+        config,
+        manifests,
+        now,
+        isoStateDir: stateDir,
+        inventory: kv,
+        ...(options.refresh ? { refresh: options.refresh } : {}),
+        ...(options.targets ? { targets: options.targets } : {}),
+      }),
     apply: (plan, extra = {}) => applyPlan({ client, plan, config, manifests, stateDir, now, ...extra }),
     requests: () => client.metricsSnapshot().totals.requests,
   };
@@ -85,10 +95,30 @@ const perObjectLive = (plan: Plan) => Object.values(plan.freshness?.kinds ?? {})
 
 /** Out-of-band edits a user could make in Trackunit Manager, each visible in a list entry. */
 const LIST_VISIBLE = {
-  'Depot name': (s: SandboxHandle, i: number) => pickOf([...s.store.sites.values()].filter((x) => x.externalReference?.startsWith('tug:depot/')), i, (x) => (x.name = `${x.name} (renamed)`)),
-  'Customer name': (s: SandboxHandle, i: number) => pickOf([...s.store.customers.values()].filter((x) => x.externalReference), i, (x) => (x.name = `${x.name} Holding`)),
-  'definition title': (s: SandboxHandle, i: number) => pickOf([...s.store.definitions.values()].filter((x) => x.owner === 'ACCOUNT'), i, (x) => (x.title = `${x.title ?? ''} (edited)`)),
-  'asset rental status': (s: SandboxHandle, i: number) => pickOf([...s.store.assets.values()].filter((x) => x.rentalStatus), i, (x) => (x.rentalStatus = x.rentalStatus === 'ON_RENT' ? 'AVAILABLE' : 'ON_RENT')),
+  'Depot name': (s: SandboxHandle, i: number) =>
+    pickOf(
+      [...s.store.sites.values()].filter((x) => x.externalReference?.startsWith('tug:depot/')),
+      i,
+      (x) => (x.name = `${x.name} (renamed)`),
+    ),
+  'Customer name': (s: SandboxHandle, i: number) =>
+    pickOf(
+      [...s.store.customers.values()].filter((x) => x.externalReference),
+      i,
+      (x) => (x.name = `${x.name} Holding`),
+    ),
+  'definition title': (s: SandboxHandle, i: number) =>
+    pickOf(
+      [...s.store.definitions.values()].filter((x) => x.owner === 'ACCOUNT'),
+      i,
+      (x) => (x.title = `${x.title ?? ''} (edited)`),
+    ),
+  'asset rental status': (s: SandboxHandle, i: number) =>
+    pickOf(
+      [...s.store.assets.values()].filter((x) => x.rentalStatus),
+      i,
+      (x) => (x.rentalStatus = x.rentalStatus === 'ON_RENT' ? 'AVAILABLE' : 'ON_RENT'),
+    ),
   'contract end date': (s: SandboxHandle, i: number) => pickOf([...s.store.contracts.values()], i, (x) => (x.endDate = '2031-01-01T00:00:00.000Z')),
 } as const;
 
