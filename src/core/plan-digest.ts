@@ -10,9 +10,15 @@ import type { Plan } from './plan.js';
 
 export type UnsealedPlan = Omit<Plan, 'digest' | 'fingerprint'>;
 
-/** The digest and fingerprint of a plan's content. */
+/**
+ * The digest and fingerprint of a plan's content: everything but `freshness`, which says how the plan
+ * was made (how much was read live, how old the rest), not what apply does. So the same changes planned
+ * from the same inputs have the same digest however warm the inventory was (`apply --yes` continues an
+ * unfinished apply of the same plan; an approved plan is compared by its digest).
+ */
 export function sealOf(body: UnsealedPlan): { digest: string; fingerprint: string } {
-  const digest = digestOf(body);
+  const { freshness: _freshness, ...content } = body;
+  const digest = digestOf(content);
   return { digest, fingerprint: digest.slice(0, 'sha256:'.length + 16) };
 }
 

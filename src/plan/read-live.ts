@@ -19,19 +19,20 @@
  * changed, due or needed, and takes the others from it; `readAlso` then makes live those a plan's changes
  * depend on (run-plan.ts asks until none comes from the inventory).
  */
-import pLimit from 'p-limit';
 import { fingerprint } from '../core/canonical.js';
 import type { Change } from '../core/plan.js';
-import { chooseReads, freshnessOf, PLAN_HISTORY, type Freshness, type Inventory, type InventoryEntry, type ReadCandidate, type ReadChoice, type RefreshMode } from '../core/inventory.js';
+import { chooseReads, emptyInventory, freshnessOf, type Freshness, type Inventory, type ReadCandidate, type RefreshMode } from '../core/inventory.js';
+import { DEFAULT_MAX_AGE_MS } from '../config/load.js';
+import { DetailReads } from './detail-reads.js';
 import type { DetailRead, KindName, KindRegistry } from '../core/kind.js';
 import type { DesiredState, LiveState } from '../core/state.js';
 import { targetMatcher } from '../core/targets.js';
-import type { TugEnv, TugKind, TugReadOptions } from '../kinds/env.js';
+import type { TugEnv, TugReadOptions } from '../kinds/env.js';
 import { emptyLiveState, REGISTRY } from '../kinds/registry.js';
 import type { Refs } from '../kinds/refs.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { ApiFamily } from '../trackunit/config.js';
-import type { FamilyMetrics, MetricsSnapshot } from '../trackunit/metrics.js';
+import { metricsDelta, type MetricsSnapshot } from '../trackunit/metrics.js';
 
 export interface ReadLiveOptions {
   /** tug.yaml prune.kinds: with Customer, the managed-by-tug markers of prune candidates are read. */
@@ -64,66 +65,64 @@ export interface ReadLiveOptions {
   discarded?: string;
 }
 
-export interface LiveRead {
-  live: LiveState;
-  /** Built once from the desired state and the lists; buildPlan takes the same one. */
-  refs: Refs;
-  /** What this read cost, per API family (a delta of the client's metrics). */
-  requests: MetricsSnapshot;
-  /** Informational reads that failed (e.g. telematics), as sentences; the plan goes on without them. */
-  warnings: string[];
-  /**
-   * Makes live the per-object reads of `liveIds` that came from the inventory or were not made, and
-   * re-assembles `live` (and `warnings`); true when anything was read.
-   */
-  readAlso(liveIds: ReadonlySet<string>): Promise<boolean>;
-  /** Per kind: how much was read live and how old the inventory entries compared are. */
-  freshness(): Freshness;
-  /** The inventory after this read: its live reads in, entries of reads no longer made out (untargeted reads only). */
-  inventoryAfter(options: { recordPlan: boolean }): Inventory;
-  /** What reading the lists cost, per API family. */
-  listRequests: Partial<Record<ApiFamily, number>>;
-  /** The per-object reads of `liveIds`, per API family (what apply's checks will read of them). */
-  countReads(liveIds: ReadonlySet<string>): Partial<Record<ApiFamily, number>>;
-}
+/** The live account as a plan compares it, and the per-object reads behind it (see DetailReads). */
+export class LiveRead {
+  /** What reading the lists cost, per API family (the ISO 15143-3 snapshot aside: it is served from its cache). */
+  readonly listRequests: Partial<Record<ApiFamily, number>>;
 
-/** Metrics of the requests made between two snapshots of the same client. */
-export function metricsDelta(before: MetricsSnapshot, after: MetricsSnapshot): MetricsSnapshot {
-  const minus = (a: FamilyMetrics, b: FamilyMetrics | undefined): FamilyMetrics =>
-    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b?.[k as keyof FamilyMetrics] ?? 0)])) as unknown as FamilyMetrics;
-  const families: Record<string, FamilyMetrics> = {};
-  for (const [name, m] of Object.entries(after.families)) {
-    const d = minus(m, before.families[name]);
-    if (Object.values(d).some((v) => v !== 0)) families[name] = d;
+  constructor(
+    private readonly session: DetailReads,
+    /** Built once from the desired state and the lists; buildPlan takes the same one. */
+    readonly refs: Refs,
+    listMetrics: MetricsSnapshot,
+    private readonly hooks: { freshness(): Freshness; inventoryAfter(recordPlan: boolean): Inventory },
+  ) {
+    this.listRequests = Object.fromEntries(
+      Object.entries(listMetrics.families)
+        .filter(([family]) => !family.startsWith('iso-'))
+        .map(([family, m]) => [family, m.requests]),
+    ) as Partial<Record<ApiFamily, number>>;
   }
-  return {
-    families,
-    totals: minus(after.totals, before.totals),
-    tokenRequests: after.tokenRequests - before.tokenRequests,
-    tokenRetries: after.tokenRetries - before.tokenRetries,
-  };
+
+  get live(): LiveState {
+    return this.session.live;
+  }
+
+  /** Informational reads that failed (e.g. telematics), as sentences; the plan goes on without them. */
+  get warnings(): string[] {
+    return this.session.warnings;
+  }
+
+  /** What this read cost so far, per API family (a delta of the client's metrics). */
+  get requests(): MetricsSnapshot {
+    return this.session.requests();
+  }
+
+  /** Makes live the per-object reads of `liveIds` that came from the inventory or were not made; true when any was. */
+  readAlso(liveIds: ReadonlySet<string>): Promise<boolean> {
+    return this.session.readAlso(liveIds);
+  }
+
+  /** Per kind: how much was read live and how old the inventory entries compared are. */
+  freshness(): Freshness {
+    return this.hooks.freshness();
+  }
+
+  /** The inventory after this read (`recordPlan`: count this run in the plan frequency). */
+  inventoryAfter(options: { recordPlan: boolean }): Inventory {
+    return this.hooks.inventoryAfter(options.recordPlan);
+  }
+
+  /** The per-object reads of `liveIds`, per API family (what apply's checks will read of them). */
+  countReads(liveIds: ReadonlySet<string>): Partial<Record<ApiFamily, number>> {
+    return this.session.countReads(liveIds);
+  }
 }
 
-/** The kind a read belongs to; a kind that chooses reads must also run and store them. */
-function kindOf(kinds: Map<string, TugKind>, read: DetailRead): Required<Pick<TugKind, 'readDetail' | 'storeDetail'>> {
-  const kind = kinds.get(read.kind);
-  if (!kind?.readDetail || !kind.storeDetail) throw new Error(`internal: kind ${read.kind} chose a ${read.part} read it cannot run`);
-  return kind as Required<Pick<TugKind, 'readDetail' | 'storeDetail'>>;
-}
+export { metricsDelta } from '../trackunit/metrics.js';
 
 async function readLists(client: TrackunitClient, desired: DesiredState, registry: KindRegistry<TugEnv>, options: TugReadOptions): Promise<Array<Partial<LiveState>>> {
   return Promise.all(registry.kinds.map((kind) => kind.readLists(client, desired, options)));
-}
-
-/** Runs every read with a queue per API family; the results in the order of `reads`. */
-async function runReads(client: TrackunitClient, kinds: Map<string, TugKind>, reads: DetailRead[], options: TugReadOptions, concurrency: number | undefined): Promise<unknown[]> {
-  const queues = new Map<string, ReturnType<typeof pLimit>>();
-  const queue = (family: string) => {
-    let limit = queues.get(family);
-    if (!limit) queues.set(family, (limit = pLimit(concurrency ?? Math.max(1, (client.config.limits[family as ApiFamily]?.maxInFlight ?? 8) * 2))));
-    return limit;
-  };
-  return Promise.all(reads.map((r) => queue(r.family)(() => kindOf(kinds, r).readDetail(client, r, options))));
 }
 
 /** The inventory key of a per-object read; undefined for a read about many (the ISO snapshot has its own cache). */
@@ -156,7 +155,6 @@ function candidatesOf(reads: DetailRead[], desired: DesiredState, live: LiveStat
 
 export async function readLiveState(client: TrackunitClient, desired: DesiredState, options: ReadLiveOptions): Promise<LiveRead> {
   const registry = options.registry ?? REGISTRY;
-  const now = options.now ?? Date.now;
   const readOptions: TugReadOptions = {
     prune: options.prune,
     ...(options.state !== undefined ? { state: options.state } : {}),
@@ -165,99 +163,35 @@ export async function readLiveState(client: TrackunitClient, desired: DesiredSta
   const before = client.metricsSnapshot();
   const listParts = await readLists(client, desired, registry, readOptions);
   const listMetrics = metricsDelta(before, client.metricsSnapshot());
-  // The ISO 15143-3 snapshot is served from its cache for 15 minutes: apply's checks do not read it again.
-  const listRequests = Object.fromEntries(
-    Object.entries(listMetrics.families)
-      .filter(([f]) => !f.startsWith('iso-'))
-      .map(([f, m]) => [f, m.requests]),
-  ) as Partial<Record<ApiFamily, number>>;
-  const assembleLists = () => Object.assign(emptyLiveState(), ...listParts) as LiveState;
-  const lists = assembleLists();
-  const refs = registry.context(desired, lists);
-  const reads = registry.kinds.flatMap((kind) => kind.detailReads?.(desired, lists, refs, readOptions) ?? []);
-  const kinds = new Map(registry.kinds.map((k) => [k.name as string, k]));
-  const inventory = options.inventory ?? { plans: [], entries: new Map() };
+  const lists = () => Object.assign(emptyLiveState(), ...listParts) as LiveState;
+  const live = lists();
+  const refs = registry.context(desired, live);
+  const reads = registry.kinds.flatMap((kind) => kind.detailReads?.(desired, live, refs, readOptions) ?? []);
+  const inventory = options.inventory ?? emptyInventory();
   const mode: RefreshMode = options.inventory ? (options.refresh ?? 'auto') : 'full';
-  const maxAgeMs = options.maxAgeMs ?? 86_400_000;
-  const candidates = candidatesOf(reads, desired, lists, registry, options.targets);
-  const present = candidates.filter((c): c is ReadCandidate => c !== undefined);
+  const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+  const candidates = candidatesOf(reads, desired, live, registry, options.targets);
+  const now = options.now ?? Date.now;
   const started = now();
-  const choice: ReadChoice = chooseReads(present, inventory, { mode, maxAgeMs, now: started, ...(options.mustRead ? { mustRead: options.mustRead } : {}) });
-
-  // Results of live reads by index (every read about many, and the per-object reads chosen live).
-  const results = new Map<number, unknown>();
-  const readAt = new Map<string, number>();
-  const runLive = async (indexes: number[]) => {
-    const at = now();
-    const out = await runReads(client, kinds, indexes.map((i) => reads[i]!), readOptions, options.concurrency);
-    indexes.forEach((i, n) => {
-      results.set(i, out[n]);
-      const key = candidates[i]?.key;
-      if (key !== undefined) readAt.set(key, at);
-    });
-  };
-  await runLive(reads.flatMap((_, i) => (candidates[i] === undefined || choice.live.has(candidates[i]!.key) ? [i] : [])));
-
-  const read: LiveRead = {
-    live: lists,
-    refs,
-    requests: listMetrics,
-    warnings: [],
-    listRequests,
-    readAlso: async () => false,
+  const present = candidates.filter((c): c is ReadCandidate => c !== undefined);
+  const choice = chooseReads(present, inventory, { mode, maxAgeMs, now: started, ...(options.mustRead ? { mustRead: options.mustRead } : {}) });
+  const session = new DetailReads({
+    client,
+    kinds: new Map(registry.kinds.map((k) => [k.name as string, k])),
+    reads,
+    candidates,
+    choice,
+    readOptions,
+    concurrency: options.concurrency,
+    now,
+    lists,
+    before,
+  });
+  await session.start();
+  return new LiveRead(session, refs, listMetrics, {
     freshness: () => freshnessOf(present, choice, { mode, maxAgeMs, now: started, ...(options.discarded ? { discarded: options.discarded } : {}) }),
-    inventoryAfter: () => inventory,
-    countReads: (liveIds) => {
-      const counts: Partial<Record<ApiFamily, number>> = {};
-      reads.forEach((r, i) => {
-        if (candidates[i] !== undefined && liveIds.has(r.liveId)) counts[r.family as ApiFamily] = (counts[r.family as ApiFamily] ?? 0) + 1;
-      });
-      return counts;
-    },
-  };
-  // Stores every read's result (live, else the inventory's) in the order the kinds chose them.
-  const assemble = () => {
-    const live = assembleLists();
-    const warnings: string[] = [];
-    reads.forEach((r, i) => {
-      const key = candidates[i]?.key;
-      const result = results.has(i) ? results.get(i) : key !== undefined ? choice.cached.get(key)?.result : undefined;
-      if (!results.has(i) && (key === undefined || !choice.cached.has(key))) return; // not read: out of the targets' scope
-      const warning = kindOf(kinds, r).storeDetail(live, r, result);
-      if (warning) warnings.push(warning);
-    });
-    read.live = live;
-    read.warnings = warnings;
-    read.requests = metricsDelta(before, client.metricsSnapshot());
-  };
-  assemble();
-  read.readAlso = async (liveIds) => {
-    const more = reads.flatMap((r, i) => (candidates[i] !== undefined && !results.has(i) && liveIds.has(r.liveId) ? [i] : []));
-    if (more.length === 0) return false;
-    await runLive(more);
-    for (const i of more) {
-      const key = candidates[i]!.key;
-      choice.cached.delete(key);
-      choice.unread.delete(key);
-      choice.live.set(key, 'needed');
-    }
-    assemble();
-    return true;
-  };
-  read.inventoryAfter = ({ recordPlan }) => {
-    const entries = options.targets && options.targets.length > 0 ? new Map(inventory.entries) : new Map<string, InventoryEntry>();
-    candidates.forEach((c, i) => {
-      if (c === undefined) return;
-      if (results.has(i)) entries.set(c.key, { list: c.list, manifest: c.manifest, readAt: readAt.get(c.key)!, result: (results.get(i) ?? null) as never });
-      else {
-        const cached = choice.cached.get(c.key);
-        if (cached) entries.set(c.key, cached);
-      }
-    });
-    const plans = recordPlan ? [...inventory.plans, started].slice(-PLAN_HISTORY) : inventory.plans;
-    return { plans, entries };
-  };
-  return read;
+    inventoryAfter: (recordPlan) => session.inventoryAfter(inventory, { merge: (options.targets ?? []).length > 0, plan: recordPlan ? started : undefined }),
+  });
 }
 
 /** Live ids whose per-object reads `changes` were planned from: each change's object and what its kind names (detailsOf). */

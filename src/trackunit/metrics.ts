@@ -51,3 +51,20 @@ export class RunMetrics {
     return { families, totals, tokenRequests: this.tokenRequests, tokenRetries: this.tokenRetries };
   }
 }
+
+/** Metrics of the requests made between two snapshots of the same client. */
+export function metricsDelta(before: MetricsSnapshot, after: MetricsSnapshot): MetricsSnapshot {
+  const minus = (a: FamilyMetrics, b: FamilyMetrics | undefined): FamilyMetrics =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b?.[k as keyof FamilyMetrics] ?? 0)])) as unknown as FamilyMetrics;
+  const families: Record<string, FamilyMetrics> = {};
+  for (const [name, m] of Object.entries(after.families)) {
+    const d = minus(m, before.families[name]);
+    if (Object.values(d).some((v) => v !== 0)) families[name] = d;
+  }
+  return {
+    families,
+    totals: minus(after.totals, before.totals),
+    tokenRequests: after.tokenRequests - before.tokenRequests,
+    tokenRetries: after.tokenRetries - before.tokenRetries,
+  };
+}
