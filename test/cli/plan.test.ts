@@ -2,7 +2,7 @@
  * `tug plan` end to end through the CLI entry: the example repository against its embedded sandbox
  * (tug.yaml says `irisUrl: sandbox`), output formats, the saved plan file, --target and exit codes.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,35 @@ describe('tug plan', () => {
       expect(other.requestLog.count((e) => e.route !== undefined && !e.write) - byFlagReads).toBeGreaterThan(10);
     } finally {
       await other.close();
+    }
+  });
+
+  it('states what it read per object: all live when cold, from the inventory when warm, all live again with --refresh full', async () => {
+    const sandbox = await start();
+    const project = mkdtempSync(join(tmpdir(), 'tug-plan-refresh-'));
+    cpSync(EXAMPLES, project, { recursive: true });
+    try {
+      const env = { TRACKUNIT_CLIENT_ID: V2.clientId, TRACKUNIT_CLIENT_SECRET: V2.clientSecret, TRACKUNIT_IRIS_URL: sandbox.url, TRACKUNIT_AUTH_URL: sandbox.url };
+      const plan = (...flags: string[]) => runCli(['plan', ...flags], { cwd: project, env });
+      const applied = await runCli(['apply', '--yes'], { cwd: project, env });
+      expect(applied.code, applied.stderr).toBe(0);
+      rmSync(join(project, '.tug', 'kv'), { recursive: true, force: true });
+      const cold = await plan();
+      expect(cold.code, cold.stderr).toBe(0);
+      expect(cold.stdout).toMatch(/^Read per object \(refresh auto, max age 24 h\):$/m);
+      expect(cold.stdout).toMatch(/^ {2}Asset: 30 reads, 30 live$/m);
+      const warm = await plan('--format', 'markdown');
+      // Markdown escapes its punctuation; unescaped it reads as the text does.
+      expect(warm.stdout.replace(/\\/g, '')).toMatch(/^- Asset: 30 reads, [01] live, (29|30) from the inventory \(oldest \d+ s old, read 20\d\d-/m);
+      const full = await plan('--refresh', 'full');
+      expect(full.stdout).toMatch(/^ {2}Asset: 30 reads, 30 live$/m);
+      expect(JSON.parse((await plan('--format', 'json')).stdout).freshness.refresh).toBe('auto');
+      const bad = await plan('--refresh', 'sometimes');
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/--refresh.*sometimes.*(auto, full, none|Allowed choices are auto, full, none)/s);
+    } finally {
+      await sandbox.close();
+      rmSync(project, { recursive: true, force: true });
     }
   });
 

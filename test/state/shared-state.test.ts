@@ -302,6 +302,22 @@ describePostgres('shared state on PostgreSQL', () => {
     }
   }, 90_000);
 
+  it('two checkouts share one inventory: a fresh runner\'s plan takes the per-object reads from the database', async () => {
+    const schema = freshSchema();
+    const docs = customers('inv', 30).map((c, i) => ({ ...c, contacts: [{ name: `Contact ${i}`, email: `c${i}@example.com` }] }));
+    const first = checkout(schema, docs);
+    const applied = await tug(first, schema, ['apply', '--yes']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const second = checkout(schema, docs); // a fresh runner: nothing on its disk
+    const before = sandbox.requestLog.count((e) => e.route === 'customers.listContacts');
+    const planned = await tug(second, schema, ['plan']);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toMatch(/^No changes\. The account matches the manifests\.$/m);
+    expect(planned.stdout).toMatch(/^ {2}Customer: 30 reads, [01] live, (29|30) from the inventory/m);
+    expect(sandbox.requestLog.count((e) => e.route === 'customers.listContacts') - before).toBeLessThanOrEqual(1);
+    expect(await sql(`SELECT count(*)::int AS n FROM ${schema}.kv WHERE namespace = 'inventory'`)).toEqual([{ n: 5 }]);
+  }, 60_000);
+
   it(
     'two plans from two fresh checkouts within 15 minutes: the second makes no ISO request; the pool is never spent',
     () =>
