@@ -19,15 +19,18 @@ function phaseSeconds(perFamily: Partial<Record<ApiFamily, number>>, limits: Rec
   return slowest;
 }
 
-/**
- * `reads`: what each of apply's two checks reads (the stale check before the first write, the convergence
- * check after the last), counted twice into the budget. The stale check's reads drain the buckets, so the
- * writes after them get no burst.
- */
-export function computeBudget(changes: Change[], limits: Record<ApiFamily, FamilyLimit>, reads?: Partial<Record<ApiFamily, number>>): Budget {
+/** What apply's two checks read: the stale check before the first write, the convergence check after the last. */
+export interface ApplyReads {
+  stale: Partial<Record<ApiFamily, number>>;
+  /** The stale check's reads, and those of the objects the changes create (they exist by then). */
+  convergence: Partial<Record<ApiFamily, number>>;
+}
+
+/** The stale check's reads drain the buckets, so the writes after them get no burst. */
+export function computeBudget(changes: Change[], limits: Record<ApiFamily, FamilyLimit>, reads?: ApplyReads): Budget {
   const requests: Partial<Record<ApiFamily, number>> = {};
-  let predictedSeconds = reads ? phaseSeconds(reads, limits, true) + phaseSeconds(reads, limits, false) : 0;
-  const drained = reads !== undefined && Object.keys(reads).length > 0;
+  let predictedSeconds = reads ? phaseSeconds(reads.stale, limits, true) + phaseSeconds(reads.convergence, limits, false) : 0;
+  const drained = reads !== undefined && Object.keys(reads.stale).length > 0;
   for (const batch of executionBatches(changes)) {
     const perFamily: Partial<Record<ApiFamily, number>> = {};
     for (const change of batch) {
@@ -38,10 +41,15 @@ export function computeBudget(changes: Change[], limits: Record<ApiFamily, Famil
     }
     predictedSeconds += phaseSeconds(perFamily, limits, !drained);
   }
-  for (const [family, count] of Object.entries(reads ?? {}) as Array<[ApiFamily, number]>) requests[family] = (requests[family] ?? 0) + 2 * count;
+  const both: Partial<Record<ApiFamily, number>> = {};
+  for (const phase of reads ? [reads.stale, reads.convergence] : []) {
+    for (const [family, count] of Object.entries(phase) as Array<[ApiFamily, number]>) {
+      requests[family] = (requests[family] ?? 0) + count;
+      both[family] = (both[family] ?? 0) + count;
+    }
+  }
   const totalRequests = Object.values(requests).reduce((a, b) => a + (b ?? 0), 0);
-  const twice = reads ? Object.fromEntries(Object.entries(reads).map(([f, n]) => [f, 2 * (n ?? 0)])) : undefined;
-  return { requests, totalRequests, ...(twice ? { reads: twice } : {}), predictedSeconds: Math.round(predictedSeconds * 10) / 10 };
+  return { requests, totalRequests, ...(reads ? { reads: both } : {}), predictedSeconds: Math.round(predictedSeconds * 10) / 10 };
 }
 
 /** "about 17 minutes", "about 40 seconds", "under a second". */

@@ -5,7 +5,7 @@
  * live rental data still uses), checks the safety policy, computes the request budget and fingerprints
  * the result, so identical inputs give a byte-identical plan.
  */
-import { computeBudget } from './budget.js';
+import { computeBudget, type ApplyReads } from './budget.js';
 import { canonicalize, digest } from './canonical.js';
 import { orderChanges } from './order.js';
 import { PLAN_FORMAT_VERSION, type Change, type Op, type Plan, type PlanProblem, type PlanSource, type UnmanagedObject } from './plan.js';
@@ -105,7 +105,7 @@ export function buildPlan<E extends KindEnv>(input: PlanInput, registry: KindReg
  * The plan completed with what only its reads know: apply's own reads in the budget (per check: the
  * lists and the per-object reads of what the plan changes) and the freshness of what it compared. Sealed again.
  */
-export function withReads(plan: Plan, limits: Record<ApiFamily, FamilyLimit>, reads: Partial<Record<ApiFamily, number>>, freshness: Freshness): Plan {
+export function withReads(plan: Plan, limits: Record<ApiFamily, FamilyLimit>, reads: ApplyReads, freshness: Freshness): Plan {
   const { formatVersion, digest: _d, fingerprint: _f, ...rest } = plan;
   const body = canonicalize({ ...rest, formatVersion, budget: computeBudget(plan.changes, limits, reads), freshness }) as unknown as UnsealedPlan;
   const { formatVersion: version, ...members } = body;

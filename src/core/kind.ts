@@ -108,6 +108,12 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
    * the change (e.g. a rental sync of an asset reads the items of every contract on the asset).
    */
   detailsOf?(change: Change, live: LiveState): string[];
+  /**
+   * The per-object reads the convergence check will make of objects `change` creates without a create of
+   * their own (a rental sync creates contracts: their items), as `family:what` keys, deduplicated across
+   * changes. (A create's own object is counted from its requests: see src/plan/run-plan.ts.)
+   */
+  createdReads?(change: Change, live: LiveState): string[];
   /** Every identity a `--target` may name among the live objects. */
   liveIdentities(live: LiveState): Iterable<string | null | undefined>;
   /** The kind's changes. Pure. */

@@ -22,7 +22,8 @@ import { LocalStateStore } from '../state/local-store.js';
 import type { TrackunitClient } from '../trackunit/client.js';
 import type { MetricsSnapshot } from '../trackunit/metrics.js';
 import { toDesiredState } from './desired.js';
-import { metricsDelta, readLiveState, readsOfChanges } from './read-live.js';
+import { metricsDelta, readLiveState, readsOfChanges, type LiveRead } from './read-live.js';
+import type { ApplyReads } from '../core/budget.js';
 import { sourceFiles } from './source.js';
 import { targetCandidates, unmatchedTargets, type UnmatchedTarget } from './targets.js';
 import type { IsoStateSource } from '../sources/iso15143/ledger.js';
@@ -106,9 +107,7 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
   if (input.mustRead) while (await read.readAlso(needed([]))) continue;
   let plan = build();
   while (await read.readAlso(needed(plan.changes))) plan = build();
-  const applyReads = { ...read.listRequests };
-  for (const [family, n] of Object.entries(read.countReads(needed(plan.changes)))) applyReads[family as ApiFamily] = (applyReads[family as ApiFamily] ?? 0) + (n ?? 0);
-  plan = withReads(plan, client.config.limits, applyReads, read.freshness());
+  plan = withReads(plan, client.config.limits, applyReads(read, plan.changes, needed(plan.changes)), read.freshness());
   const warnings = [...(loaded?.discarded ? [loaded.discarded] : []), ...read.warnings];
   if (input.inventory) {
     const saved = await saveInventory(input.inventory, account, INVENTORY_KINDS, read.inventoryAfter({ recordPlan: (input.refresh ?? 'auto') === 'auto' && !targets && !input.mustRead }));
@@ -124,6 +123,26 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     ...(live.pinSource ? { iso: live.pinSource } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/**
+ * What apply's checks will read (src/core/budget.ts): the lists and the per-object reads of what the plan
+ * changes, each time; in the convergence check also those of the objects the plan creates — one per API
+ * family a create writes to after its first request (values, contacts), and what the kinds name
+ * (createdReads: a sync's new contracts).
+ */
+function applyReads(read: LiveRead, changes: readonly Change[], touched: ReadonlySet<string>): ApplyReads {
+  const add = (into: Partial<Record<ApiFamily, number>>, family: string, n = 1) => (into[family as ApiFamily] = (into[family as ApiFamily] ?? 0) + n);
+  const stale: Partial<Record<ApiFamily, number>> = { ...read.listRequests };
+  for (const [family, n] of Object.entries(read.countReads(touched))) add(stale, family, n ?? 0);
+  const created = new Set<string>();
+  for (const change of changes) {
+    if (change.op === 'create') for (const r of change.requests.slice(1)) created.add(`${r.family}:${change.key}`);
+    for (const kind of REGISTRY.kinds) for (const key of kind.createdReads?.(change, read.live) ?? []) created.add(key);
+  }
+  const convergence = { ...stale };
+  for (const key of created) add(convergence, key.slice(0, key.indexOf(':')));
+  return { stale, convergence };
 }
 
 /** The kinds whose per-object reads the inventory keeps. */

@@ -13,7 +13,9 @@ import { loadProjectConfig } from '../../config/load.js';
 import { TugError } from '../../errors.js';
 import { loadManifestSet } from '../../manifests/index.js';
 import { runPlan } from '../../plan/run-plan.js';
-import { plural } from '../../render/count.js';
+import { formatCount, plural } from '../../render/count.js';
+import { LocalStateStore } from '../../state/local-store.js';
+import { accountOf } from '../../trackunit/account.js';
 import { budgetLine, changeTitle, summaryLine } from '../../render/plan-text.js';
 import { DEFAULT_CREDENTIALS, startSandbox } from '../../sandbox/index.js';
 import { TrackunitClient } from '../../trackunit/client.js';
@@ -48,7 +50,9 @@ export async function runDemo(ctx: RunContext): Promise<number> {
     const manifests = await loadManifestSet(config, EXAMPLES);
     const errors = manifests.diagnostics.filter((d) => d.severity === 'error').length;
     out(`${c.bold('2.')} Validated examples/: ${plural(manifests.documentCount, 'manifest')} in ${plural(manifests.files.length, 'file')}, ${plural(errors, 'error')}`);
-    const first = await runPlan({ client, config, manifests, now: ctx.now, isoStateDir: stateDir });
+    // The inventory of per-object reads: the first plan is cold, apply's checks and the second plan use it.
+    const inventory = new LocalStateStore(stateDir).account(accountOf(client.config)).kv;
+    const first = await runPlan({ client, config, manifests, now: ctx.now, isoStateDir: stateDir, inventory });
     const reads = `${plural(first.liveRequests.totals.requests, 'read request')} and ${plural(first.liveRequests.tokenRequests, 'token request')}`;
     out(`${c.bold('3.')} Planned against the live account (${reads}, ${secs(first.durationMs)}):`);
     for (const change of first.plan.changes.slice(0, SHOWN_CHANGES)) out(`     ${changeTitle(change)}`);
@@ -58,8 +62,12 @@ export async function runDemo(ctx: RunContext): Promise<number> {
     const applied = report.outcomes.filter((o) => o.status === 'applied').length;
     const failed = report.outcomes.filter((o) => o.status === 'failed').length;
     out(`${c.bold('4.')} Applied: ${plural(applied, 'change')} applied, ${failed} failed — ${plural(report.requests, 'API request')} (incl. the stale and convergence re-plans), ${plural(report.retries, 'retry', 'retries')}, ${secs(report.wallMs)}`);
-    const second = await runPlan({ client, config, manifests, now: ctx.now, isoStateDir: stateDir });
+    const second = await runPlan({ client, config, manifests, now: ctx.now, isoStateDir: stateDir, inventory });
+    const kinds = Object.values(second.plan.freshness?.kinds ?? {});
+    const fromInventory = kinds.reduce((n, k) => n + k.inventory, 0);
+    const live = kinds.reduce((n, k) => n + k.live, 0);
     out(`${c.bold('5.')} Planned again: ${summaryLine(second.plan)} The sandbox saw ${plural(sandbox.requestLog.count((e) => e.write), 'write')} in all.`);
+    out(c.dim(`     (${plural(second.liveRequests.totals.requests, 'read request')}: the lists, and ${plural(live, 'per-object read')} live; ${formatCount(fromInventory)} from the inventory, re-checked within 24 h)`));
     out();
     out(c.dim(NEXT));
     return second.plan.changes.length === 0 ? applyExitCode(report) : 1;

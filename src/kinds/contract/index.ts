@@ -74,6 +74,12 @@ export const contractKind: KindDefinition<'Contract'> = {
     for (const c of live.contracts) if (references.has(c.externalReference)) ids.add(c.id);
     return [...ids];
   },
+  createdReads: (change, live) => {
+    if (change.op !== 'sync') return [];
+    const existing = new Set(live.contracts.map((c) => c.externalReference));
+    const references = ((change.after as { contractItems?: NormalItem[] } | undefined)?.contractItems ?? []).map((i) => i.contract.externalReference);
+    return references.filter((r) => !existing.has(r)).map((r) => `rental:contractItems:${r}`);
+  },
   liveIdentities: (live) => live.contracts.map((c) => c.externalReference),
   plan: planContracts,
   createdLookup: (reference) => ({ kind: 'contract', field: 'externalReference', value: reference }),
