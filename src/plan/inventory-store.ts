@@ -106,3 +106,28 @@ export async function saveInventory(kv: KvStore, account: string, kinds: readonl
     return `the inventory could not be saved (${messageOf(error)}); the next plan reads more live`;
   }
 }
+
+/** What `tug state show` says of an account's inventory. */
+export interface InventorySummary {
+  /** Entries per kind and the oldest read among them. */
+  kinds: Record<string, { entries: number; oldestReadAt?: string }>;
+  /** Plans counted for the plan frequency, and the newest of them. */
+  plans: number;
+  lastPlanAt?: string;
+  /** Why it would be discarded. */
+  discarded?: string;
+}
+
+export async function inventorySummary(kv: KvStore, account: string, kinds: readonly string[]): Promise<InventorySummary> {
+  const { inventory, discarded } = await loadInventory(kv, account, kinds);
+  const summary: InventorySummary['kinds'] = {};
+  for (const [key, entry] of inventory.entries) {
+    const kind = key.slice(0, key.indexOf('/'));
+    const k = (summary[kind] ??= { entries: 0 });
+    k.entries += 1;
+    if (k.oldestReadAt === undefined || entry.readAt < Date.parse(k.oldestReadAt)) k.oldestReadAt = new Date(entry.readAt).toISOString();
+  }
+  const last = inventory.plans.at(-1);
+  return { kinds: summary, plans: inventory.plans.length, ...(last !== undefined ? { lastPlanAt: new Date(last).toISOString() } : {}), ...(discarded ? { discarded } : {}) };
+}
+

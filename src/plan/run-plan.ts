@@ -146,7 +146,7 @@ function applyReads(read: LiveRead, changes: readonly Change[], touched: Readonl
 }
 
 /** The kinds whose per-object reads the inventory keeps. */
-const INVENTORY_KINDS = REGISTRY.kinds.filter((k) => k.detailReads).map((k) => k.name as string);
+export const INVENTORY_KINDS = REGISTRY.kinds.filter((k) => k.detailReads).map((k) => k.name as string);
 
 function planOf(input: RunPlanInput, desired: DesiredState, live: LiveState, refs: Refs, targets: string[] | undefined): Plan {
   const { client, config } = input;

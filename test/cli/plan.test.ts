@@ -64,6 +64,9 @@ describe('tug plan', () => {
       const full = await plan('--refresh', 'full');
       expect(full.stdout).toMatch(/^ {2}Asset: 30 reads, 30 live$/m);
       expect(JSON.parse((await plan('--format', 'json')).stdout).freshness.refresh).toBe('auto');
+      const shown = await runCli(['state', 'show'], { cwd: project, env });
+      expect(shown.stdout).toMatch(/^ {2}Inventory of per-object reads; \d+ plans counted, the last at 20\d\d-.*:$/m);
+      expect(shown.stdout).toMatch(/^ {4}Asset: 30 entries, oldest read 20\d\d-/m);
       const bad = await plan('--refresh', 'sometimes');
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/--refresh.*sometimes.*(auto, full, none|Allowed choices are auto, full, none)/s);

@@ -14,6 +14,9 @@ import { ISO_POOL_SIZE } from '../../sources/iso15143/request-windows.js';
 import { describeHolder, type Account, type JournalInfo, type LockStatus, type StateStore } from '../../state/index.js';
 import { safePath } from '../../trackunit/errors.js';
 import { writeLine, type RunContext } from '../context.js';
+import { inventorySummary, type InventorySummary } from '../../plan/inventory-store.js';
+import { INVENTORY_KINDS } from '../../plan/run-plan.js';
+import { formatCount } from '../../render/count.js';
 import { accountsInScope, openProjectState, type StateFlags } from '../state-scope.js';
 
 export interface StateShowFlags extends StateFlags {
@@ -28,6 +31,7 @@ interface AccountView {
   lock?: LockStatus;
   journals?: JournalInfo[];
   iso: UrlBudget[];
+  inventory: InventorySummary;
 }
 
 interface StateView {
@@ -73,8 +77,10 @@ async function lockAndJournals(store: StateStore, account: Account, limit: numbe
 }
 
 async function viewOf(store: StateStore, account: Account, now: number): Promise<AccountView> {
-  const iso = await (await store.account(account).iso()).budget(now);
-  return { account: account.key, ...(account.irisUrl ? { irisUrl: account.irisUrl } : {}), iso };
+  const state = store.account(account);
+  const iso = await (await state.iso()).budget(now);
+  const inventory = await inventorySummary(state.kv, account.key, INVENTORY_KINDS);
+  return { account: account.key, ...(account.irisUrl ? { irisUrl: account.irisUrl } : {}), iso, inventory };
 }
 
 function textOf(view: StateView, empty: boolean, now: number): string[] {
@@ -92,8 +98,17 @@ function textOf(view: StateView, empty: boolean, now: number): string[] {
     if (a.lock && a.journals) lines.push(...lockAndJournalLines(a.lock, a.journals, '  '));
     lines.push(a.iso.length === 0 ? '  ISO 15143-3: nothing requested yet' : `  ISO 15143-3 budget (${a.iso.length} URL${a.iso.length === 1 ? '' : 's'}):`);
     for (const u of a.iso) lines.push(`    ${isoText(u, now)}`);
+    lines.push(...inventoryText(a.inventory));
   }
   return lines;
+}
+
+function inventoryText(inv: InventorySummary): string[] {
+  if (inv.discarded) return [`  Inventory: ${printable(inv.discarded)}`];
+  const kinds = Object.entries(inv.kinds);
+  if (kinds.length === 0) return ['  Inventory of per-object reads: empty (the next plan reads every one live)'];
+  const plans = inv.lastPlanAt ? `; ${inv.plans} plan${inv.plans === 1 ? '' : 's'} counted, the last at ${inv.lastPlanAt}` : '';
+  return [`  Inventory of per-object reads${plans}:`, ...kinds.map(([kind, k]) => `    ${kind}: ${formatCount(k.entries)} entries, oldest read ${k.oldestReadAt ?? '-'}`)];
 }
 
 function lockText(status: LockStatus, now: number): string {
