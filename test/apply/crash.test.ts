@@ -34,6 +34,8 @@
  * CRASH_RUNS; where in the apply they land varies with the machine's load. CRASH_PLAN=light: no asset
  * externalReferences or new definitions on assets.
  */
+import { LocalStateStore } from '../../src/state/local-store.js';
+import { accountOf } from '../../src/trackunit/account.js';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -487,7 +489,7 @@ describe('resume after a partial apply (found by the crash test)', () => {
     const cfg = await loadProjectConfig({ cwd: dir });
     const manifestSet = await loadManifestSet(cfg, dir);
     const stateDir = join(dir, '.tug');
-    const { plan: saved } = await runPlan({ client, config: cfg, manifests: manifestSet, isoStateDir: stateDir });
+    const { plan: saved } = await runPlan({ client, config: cfg, manifests: manifestSet, isoStateDir: stateDir, inventory: new LocalStateStore(stateDir).account(accountOf(client.config)).kv });
     const apply = (extra: { maxChanges?: number; resume?: boolean }) => applyPlan({ client, plan: saved, config: cfg, manifests: manifestSet, stateDir, ...extra });
     return { saved, apply, close: async () => (await client.close(), await sandbox.close()) };
   }

@@ -13,6 +13,8 @@
  * Scale: FAULT_TEST_SCALE=3 npx vitest run test/apply/faults.test.ts (×3 generated depots and customers);
  * FAULT_TEST_ATTEMPTS=6 runs it with the client's default retry budget.
  */
+import { LocalStateStore } from '../../src/state/local-store.js';
+import { accountOf } from '../../src/trackunit/account.js';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,7 +131,7 @@ describe('apply under injected faults', () => {
     const config = { ...(await loadProjectConfig({ cwd: dir })), stateDir: join(dir, '.tug'), concurrency: 8 };
     const manifests = await loadManifestSet(config, dir);
     expect(manifests.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const plan = () => runPlan({ client: client!, config, manifests });
+    const plan = () => runPlan({ client: client!, config, manifests, inventory: new LocalStateStore(config.stateDir).account(accountOf(client!.config)).kv });
 
     const { plan: planned } = await plan();
     expect(planned.problems.filter((p) => p.severity === 'error')).toEqual([]);

@@ -6,6 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlan, type ApplyInput } from '../../src/apply/index.js';
+import { LocalStateStore } from '../../src/state/local-store.js';
+import { accountOf } from '../../src/trackunit/account.js';
 import { loadProjectConfig, type ProjectConfig } from '../../src/config/load.js';
 import { loadManifestSet, type ManifestSet } from '../../src/manifests/index.js';
 import { runPlan } from '../../src/plan/run-plan.js';
@@ -33,7 +35,8 @@ export async function fixture(): Promise<Fixture> {
   const stateDir = mkdtempSync(join(tmpdir(), 'tug-apply-'));
   const config = { ...(await loadProjectConfig({ cwd: EXAMPLES })), stateDir, concurrency: 4 };
   const manifests = await loadManifestSet(config, EXAMPLES);
-  const plan = () => runPlan({ client, config, manifests, isoStateDir: stateDir });
+  // With the inventory, as `tug plan` runs: the apply suites test apply exactly as safe with it on.
+  const plan = () => runPlan({ client, config, manifests, isoStateDir: stateDir, inventory: new LocalStateStore(stateDir).account(accountOf(client.config)).kv });
   return {
     sandbox,
     client,

@@ -22,6 +22,8 @@
  * journal) per run. Runs: APPLY_PROPERTY_RUNS (default 100). Replay a counterexample:
  *   APPLY_PROPERTY_SEED=<seed> APPLY_PROPERTY_PATH=<path> npx vitest run test/apply/property.test.ts
  */
+import { LocalStateStore } from '../../src/state/local-store.js';
+import { accountOf } from '../../src/trackunit/account.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,7 +157,7 @@ describe('apply from a random account to a random desired state', () => {
           ...defaultProjectConfig(stateDir), stateDir, concurrency: 4, prune: { kinds: s.desired.prune, allowDanglingReferences: ['Depot/*', 'Customer/*'] },
           safety: { maxDeletes: {}, maxUpdates: {}, guardEmptyDesiredState: false },
         };
-        const plan = () => runPlan({ client, config, manifests, isoStateDir: baseDir });
+        const plan = () => runPlan({ client, config, manifests, isoStateDir: baseDir, inventory: new LocalStateStore(stateDir).account(accountOf(client.config)).kv });
         const { plan: first } = await plan();
         expect(errorsOf(first.problems)).toEqual([]);
         sandbox.setFaults([...s.latency, { match: 'writes', commitDrop: s.commitDrop, drop: s.drop }]);
