@@ -4,7 +4,8 @@
  * 2,000 customers (one value and one contact each), 50 depots, 25 definitions, 20,000 contracts (one
  * item each), served by `tug sandbox` in a child process with 30 ms added to every request. The account
  * is built in-process (bench/lib/plan-fleet.ts) with manifests that describe it exactly; each measured
- * step runs in a process of its own (bench/lib/plan-worker.ts), so its peak RSS is tug's alone.
+ * step runs in a process of its own (bench/lib/plan-worker.ts, on the built code as `tug` runs), so its
+ * peak RSS is tug's alone.
  *
  * Steps, on a simulated clock for the inventory (the sandbox and the rate limits run in real time):
  *   cold     no-change plan, no inventory (every per-object detail read live)          at T0
@@ -18,6 +19,8 @@
  *                                  BENCH_RATE (REST req/s for both sides; default the shipped 10)
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import ts from 'typescript';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,8 +43,21 @@ type Row = [string, string | number];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Result = any;
 
+/**
+ * The worker as a user runs tug: plain node on the built code in dist/ (tsx alone adds ~33 MB of RSS),
+ * transpiled from bench/lib/plan-worker.ts with its src/ imports pointed at dist/.
+ */
+function builtWorker(): string {
+  const source = readFileSync('bench/lib/plan-worker.ts', 'utf8').replaceAll("from '../../src/", "from '../../dist/");
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const file = 'bench/lib/plan-worker.generated.mjs';
+  writeFileSync(file, js);
+  return file;
+}
+const WORKER = builtWorker();
+
 function step(input: WorkerInput): Result {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/lib/plan-worker.ts', JSON.stringify({ ...input, ...(RATE ? { rate: RATE } : {}) })], {
+  const run = spawnSync(process.execPath, [WORKER, JSON.stringify({ ...input, ...(RATE ? { rate: RATE } : {}) })], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],

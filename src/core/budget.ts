@@ -24,12 +24,23 @@ export interface ApplyReads {
   stale: Partial<Record<ApiFamily, number>>;
   /** The stale check's reads, and those of the objects the changes create (they exist by then). */
   convergence: Partial<Record<ApiFamily, number>>;
+  /** Per-object reads each check compares (live or from the inventory): what its planning costs. */
+  compared: number;
 }
+
+/**
+ * Each check also plans: loading and fingerprinting the inventory, planning every object. Measured on the
+ * reference machine (bench/plan.ts, 1,000 and 10,000 assets): about 0.3 s plus 40 µs per per-object read
+ * compared. A slower machine takes longer; the rate limits are the part that does not depend on it.
+ */
+export const CHECK_SECONDS = 0.3;
+export const CHECK_SECONDS_PER_READ = 40e-6;
 
 /** The stale check's reads drain the buckets, so the writes after them get no burst. */
 export function computeBudget(changes: Change[], limits: Record<ApiFamily, FamilyLimit>, reads?: ApplyReads): Budget {
   const requests: Partial<Record<ApiFamily, number>> = {};
-  let predictedSeconds = reads ? phaseSeconds(reads.stale, limits, true) + phaseSeconds(reads.convergence, limits, false) : 0;
+  const planning = reads ? 2 * (CHECK_SECONDS + CHECK_SECONDS_PER_READ * reads.compared) : 0;
+  let predictedSeconds = reads ? phaseSeconds(reads.stale, limits, true) + phaseSeconds(reads.convergence, limits, false) + planning : 0;
   const drained = reads !== undefined && Object.keys(reads.stale).length > 0;
   for (const batch of executionBatches(changes)) {
     const perFamily: Partial<Record<ApiFamily, number>> = {};

@@ -98,6 +98,13 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
   /** Puts its result into the live state; may return a warning (informational reads never fail a plan). */
   storeDetail?(live: LiveState, read: DetailRead, result: unknown): string | void;
   /**
+   * What the inventory keeps of a read's result (default: all of it), e.g. custom field values without
+   * the definitions every response repeats; `unpackDetail` gives the result back from it and the lists
+   * (undefined when it cannot: the read is then made live).
+   */
+  packDetail?(read: DetailRead, result: unknown): Json;
+  unpackDetail?(read: DetailRead, packed: Json, live: LiveState): unknown;
+  /**
    * The kind's live objects as its lists show them: the inventory (src/core/inventory.ts) re-reads an
    * object's details when its list entry changes. Needed by every kind with per-object reads.
    */

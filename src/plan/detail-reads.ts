@@ -43,16 +43,34 @@ export class DetailReads {
   warnings: string[] = [];
   /** Results of live reads, by index into `reads`. */
   private readonly results = new Map<number, unknown>();
+  /** Results taken from the inventory, unpacked (see ResourceKind.packDetail), by index into `reads`. */
+  private readonly cached = new Map<number, unknown>();
   private readonly readAt = new Map<string, number>();
 
   constructor(private readonly input: DetailReadsInput) {
     this.live = input.lists();
   }
 
-  /** Runs every read about many and every per-object read chosen live, then stores all. */
+  /**
+   * Unpacks what the inventory holds (an entry the lists cannot complete any more is read live, as
+   * changed), runs every read about many and every per-object read chosen live, then stores all.
+   */
   async start(): Promise<void> {
-    const { candidates, choice } = this.input;
-    await this.run(this.input.reads.flatMap((_, i) => (candidates[i] === undefined || choice.live.has(candidates[i]!.key) ? [i] : [])));
+    const { candidates, choice, reads, kinds } = this.input;
+    reads.forEach((read, i) => {
+      const key = candidates[i]?.key;
+      const entry = key === undefined ? undefined : choice.cached.get(key);
+      if (key === undefined || !entry) return;
+      const unpack = kinds.get(read.kind)?.unpackDetail;
+      const result = unpack ? unpack(read, entry.result, this.live) : entry.result;
+      if (result !== undefined) this.cached.set(i, result);
+      else {
+        choice.cached.delete(key);
+        choice.unread.delete(key);
+        choice.live.set(key, 'changed');
+      }
+    });
+    await this.run(reads.flatMap((_, i) => (candidates[i] === undefined || choice.live.has(candidates[i]!.key) ? [i] : [])));
     this.assemble();
   }
 
@@ -66,6 +84,7 @@ export class DetailReads {
     if (more.length === 0) return false;
     await this.run(more);
     for (const i of more) {
+      this.cached.delete(i);
       const key = candidates[i]!.key;
       choice.cached.delete(key);
       choice.unread.delete(key);
@@ -93,7 +112,12 @@ export class DetailReads {
     const entries = options.merge ? new Map(before.entries) : new Map<string, InventoryEntry>();
     this.input.candidates.forEach((c, i) => {
       if (c === undefined) return;
-      if (this.results.has(i)) entries.set(c.key, { list: c.list, manifest: c.manifest, readAt: this.readAt.get(c.key)!, result: (this.results.get(i) ?? null) as Json });
+      if (this.results.has(i)) {
+        const read = this.input.reads[i]!;
+        const pack = this.input.kinds.get(read.kind)?.packDetail;
+        const result = this.results.get(i) ?? null;
+        entries.set(c.key, { list: c.list, manifest: c.manifest, readAt: this.readAt.get(c.key)!, result: pack ? pack(read, result) : (result as Json) });
+      }
       else {
         const cached = this.input.choice.cached.get(c.key);
         if (cached) entries.set(c.key, cached);
@@ -123,14 +147,13 @@ export class DetailReads {
 
   /** Stores every read's result (live, else the inventory's; out of the targets' scope and not kept: none). */
   private assemble(): void {
-    const { reads, candidates, choice, kinds } = this.input;
+    const { reads, kinds } = this.input;
     const live = this.input.lists();
     const warnings: string[] = [];
     reads.forEach((r, i) => {
-      const key = candidates[i]?.key;
       const isLive = this.results.has(i);
-      if (!isLive && (key === undefined || !choice.cached.has(key))) return;
-      const warning = kindOf(kinds, r).storeDetail(live, r, isLive ? this.results.get(i) : choice.cached.get(key!)!.result);
+      if (!isLive && !this.cached.has(i)) return;
+      const warning = kindOf(kinds, r).storeDetail(live, r, isLive ? this.results.get(i) : this.cached.get(i));
       if (warning) warnings.push(warning);
     });
     this.live = live;

@@ -88,14 +88,11 @@ export async function loadInventory(kv: KvStore, account: string, kinds: readonl
 
 /** Saves the inventory (every kind in `kinds`, then meta); a warning sentence when it could not. */
 export async function saveInventory(kv: KvStore, account: string, kinds: readonly string[], inventory: Inventory): Promise<string | undefined> {
-  const byKind = new Map<string, Record<string, StoredEntry>>(kinds.map((k) => [k, {}]));
-  for (const [key, e] of inventory.entries) {
-    const kind = key.slice(0, key.indexOf('/'));
-    const entries = byKind.get(kind);
-    if (entries) entries[key] = [e.list, e.manifest, e.readAt, e.result];
-  }
   try {
-    for (const [kind, entries] of byKind) {
+    // One kind at a time: only one kind's stored form is in memory at once.
+    for (const kind of kinds) {
+      const entries: Record<string, StoredEntry> = {};
+      for (const [key, e] of inventory.entries) if (key.startsWith(`${kind}/`)) entries[key] = [e.list, e.manifest, e.readAt, e.result];
       const value: StoredKind = { formatVersion: FORMAT_VERSION, account, entries };
       await kv.put(INVENTORY_NAMESPACE, kind, value);
     }

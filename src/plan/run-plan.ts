@@ -142,7 +142,8 @@ function applyReads(read: LiveRead, changes: readonly Change[], touched: Readonl
   }
   const convergence = { ...stale };
   for (const key of created) add(convergence, key.slice(0, key.indexOf(':')));
-  return { stale, convergence };
+  const compared = Object.values(read.freshness().kinds).reduce((n, k) => n + k.reads, 0);
+  return { stale, convergence, compared };
 }
 
 /** The kinds whose per-object reads the inventory keeps. */

@@ -8,7 +8,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { assetsApi, type Asset } from '../../trackunit/endpoints/assets.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { readValues, setsFields, storeValues, valuesRead } from '../live-reads.js';
+import { readValues, setsFields, valuesInventory, storeValues, valuesRead } from '../live-reads.js';
 import { assetRefKey } from './identity.js';
 import type { AssetManifest } from './manifest.js';
 import { resolvePins, type PinResolution, type PinsResult } from './pins.js';
@@ -52,6 +52,7 @@ export const assetKind: KindDefinition<'Asset'> = {
   },
   readDetail: readValues,
   storeDetail: (live, read, result) => void storeValues(live, read, result),
+  ...valuesInventory,
   listed: (live) => live.assets,
   liveIdentities: (live) =>
     live.assets.flatMap((a) => [`assetId=${a.id}`, a.serialNumber && `serialNumber=${a.serialNumber}`, a.externalReference && `externalReference=${a.externalReference}`]),

@@ -11,7 +11,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { rentalApi, type Contract, type ContractItem } from '../../trackunit/endpoints/rental.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { pick, readValues, setsFields, storeValues, valuesRead } from '../live-reads.js';
+import { pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import type { ContractManifest } from './manifest.js';
 import { planContracts } from './plan.js';
 import type { NormalItem } from './rental-payload.js';
@@ -59,6 +59,7 @@ export const contractKind: KindDefinition<'Contract'> = {
     if (read.part === 'contractItems') return rentalApi(client).listContractItems(read.liveId);
     return read.part === 'telemetry' ? readTelemetry(client, options) : readValues(client, read);
   },
+  ...valuesInventory,
   storeDetail: (live, read, result) => {
     if (read.part === 'contractItems') live.contractItems.push(...((result as ContractItem[] | undefined) ?? []));
     else if (read.part === 'telemetry') return storeTelemetry(live, read, result);

@@ -18,7 +18,7 @@ import type { DetailRead, KindName } from '../../core/kind.js';
 import type { TrackunitClient } from '../../trackunit/client.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { pick, readValues, setsFields, storeValues, valuesRead } from '../live-reads.js';
+import { pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import { CUSTOMER_MARKER_KEY } from '../ownership.js';
 import type { CustomerManifest } from './manifest.js';
 import { normalizeContact } from './normalize.js';
@@ -93,6 +93,7 @@ export const customerKind: KindDefinition<'Customer'> = {
   detailReads: (desired, live, _refs, options) => customerReads(desired, live, options.prune),
   readDetail: readCustomerDetail,
   storeDetail: storeCustomerDetail,
+  ...valuesInventory,
   listed: (live) => live.customers,
   liveIdentities: (live) => live.customers.map((c) => c.externalReference),
   plan: planCustomers,

@@ -6,7 +6,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { sitesApi, type Site } from '../../trackunit/endpoints/sites.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { pick, readValues, setsFields, storeValues, valuesRead } from '../live-reads.js';
+import { pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import { depotExternalReference, depotKeyOf } from '../ownership.js';
 import type { DepotManifest } from './manifest.js';
 import { planDepots } from './plan.js';
@@ -41,6 +41,7 @@ export const depotKind: KindDefinition<'Depot'> = {
   },
   readDetail: readValues,
   storeDetail: (live, read, result) => void storeValues(live, read, result),
+  ...valuesInventory,
   listed: (live) => live.sites,
   liveIdentities: (live) => live.sites.map(depotKeyOf),
   plan: planDepots,
