@@ -39,17 +39,19 @@ export function valuesRead(kind: KindName, entityType: EntityType, entityId: str
   return { kind, part: 'values', liveId: entityId, family: 'custom-fields', entityType, ...(identity !== undefined ? { identity } : {}) };
 }
 
-/** Definitions by `id@updatedAt`, per client: every values response repeats each applicable definition in full. */
-const sharedDefinitions = new WeakMap<TrackunitClient, Map<string, Definition>>();
+/** Definitions by `id@updatedAt`, per plan (its read options): every values response repeats each applicable definition in full. */
+const sharedDefinitions = new WeakMap<object, Map<string, Definition>>();
 
 /**
- * Runs a values read. The definitions in the answer are shared with earlier answers holding the same
- * version of the same definition: 10,000 assets' values hold 8 definitions, not 80,000 copies.
+ * Runs a values read. Within one plan (`plan`: its read options), the definitions in the answer are
+ * shared with earlier answers holding the same version of the same definition: 10,000 assets' values hold
+ * 8 definitions, not 80,000 copies.
  */
-export async function readValues(client: TrackunitClient, read: DetailRead): Promise<EntityField[]> {
+export async function readValues(client: TrackunitClient, read: DetailRead, plan?: object): Promise<EntityField[]> {
   const fields = await customFieldsApi(client).getValues(read.liveId, read.entityType as EntityType);
-  let shared = sharedDefinitions.get(client);
-  if (!shared) sharedDefinitions.set(client, (shared = new Map()));
+  if (!plan) return fields;
+  let shared = sharedDefinitions.get(plan);
+  if (!shared) sharedDefinitions.set(plan, (shared = new Map()));
   for (const field of fields) {
     const key = `${field.definition.id}@${field.definition.updatedAt ?? ''}`;
     const known = shared.get(key);

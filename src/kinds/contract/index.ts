@@ -57,7 +57,7 @@ export const contractKind: KindDefinition<'Contract'> = {
   },
   readDetail: (client, read, options) => {
     if (read.part === 'contractItems') return rentalApi(client).listContractItems(read.liveId);
-    return read.part === 'telemetry' ? readTelemetry(client, options) : readValues(client, read);
+    return read.part === 'telemetry' ? readTelemetry(client, options) : readValues(client, read, options);
   },
   ...valuesInventory,
   storeDetail: (live, read, result) => {

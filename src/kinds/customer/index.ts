@@ -67,8 +67,8 @@ function customerReads(desired: DesiredState, live: LiveState, prune: KindName[]
   ];
 }
 
-function readCustomerDetail(client: TrackunitClient, read: DetailRead): Promise<unknown> {
-  return read.part === 'contacts' ? customersApi(client).listContacts(read.liveId) : readValues(client, read);
+function readCustomerDetail(client: TrackunitClient, read: DetailRead, plan?: object): Promise<unknown> {
+  return read.part === 'contacts' ? customersApi(client).listContacts(read.liveId) : readValues(client, read, plan);
 }
 
 function storeCustomerDetail(live: LiveState, read: DetailRead, result: unknown): void {
