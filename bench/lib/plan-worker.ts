@@ -77,26 +77,32 @@ const perFamily = (client: TrackunitClient) => Object.fromEntries(Object.entries
 /** Every object and each of its per-object details by its own GET, as a provider's state file lists them. */
 async function naive(client: TrackunitClient, live: LiveState): Promise<number> {
   const [sites, customers, assets, rental, fields] = [sitesApi(client), customersApi(client), assetsApi(client), rentalApi(client), customFieldsApi(client)];
-  const jobs: Array<() => Promise<unknown>> = [
-    ...live.sites.map((s) => () => sites.get(s.id)),
-    ...live.sites.map((s) => () => fields.getValues(s.id, 'SITE')),
-    ...live.customers.map((c) => () => customers.get(c.id)),
-    ...live.customers.map((c) => () => fields.getValues(c.id, 'CUSTOMER')),
-    ...live.customers.map((c) => () => customers.listContacts(c.id)),
-    // No GET by id for definitions: the list, 50 per page.
-    ...Array.from(
-      { length: Math.ceil(live.definitions.length / 50) },
-      (_, page) => () => client.request({ family: 'custom-fields', method: 'GET', path: DEFINITIONS_PATH, query: { page, size: 50 } }),
-    ),
-    ...live.assets.map((a) => () => assets.get(a.id)),
-    ...live.assets.map((a) => () => fields.getValues(a.id, 'ASSET')),
-    ...live.contracts.map((c) => () => rental.getContract(c.id)),
-    ...live.contracts.map((c) => () => rental.listContractItems(c.id)),
+  // Per API family, as tug reads: the families in parallel, each queued for the client's scheduler (the
+  // same per-family rate and in-flight limits as tug's). Sequential families would be a straw man.
+  const definitionPages = Array.from(
+    { length: Math.ceil(live.definitions.length / 50) },
+    (_, page) => () => client.request({ family: 'custom-fields', method: 'GET', path: DEFINITIONS_PATH, query: { page, size: 50 } }),
+  );
+  const families: Array<Array<() => Promise<unknown>>> = [
+    live.sites.map((s) => () => sites.get(s.id)),
+    live.customers.flatMap((c) => [() => customers.get(c.id), () => customers.listContacts(c.id)]),
+    [
+      ...live.sites.map((s) => () => fields.getValues(s.id, 'SITE')),
+      ...live.customers.map((c) => () => fields.getValues(c.id, 'CUSTOMER')),
+      ...live.assets.map((a) => () => fields.getValues(a.id, 'ASSET')),
+      // No GET by id for definitions: the list, 50 per page.
+      ...definitionPages,
+    ],
+    live.assets.map((a) => () => assets.get(a.id)),
+    live.contracts.flatMap((c) => [() => rental.getContract(c.id), () => rental.listContractItems(c.id)]),
   ];
-  // As many in flight per family as tug's client allows; the scheduler holds the same per-family rates.
-  const limit = pLimit(8 * 5);
-  await Promise.all(jobs.map((job) => limit(job)));
-  return jobs.length;
+  await Promise.all(
+    families.map((jobs) => {
+      const limit = pLimit(16);
+      return Promise.all(jobs.map((job) => limit(job)));
+    }),
+  );
+  return families.reduce((n, jobs) => n + jobs.length, 0);
 }
 
 async function main(): Promise<unknown> {
