@@ -98,16 +98,8 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     ...(loaded?.discarded ? { discarded: loaded.discarded } : {}),
     ...(targets ? { targets } : {}),
   });
-  const build = () => planOf(input, desired, read.live, read.refs, targets);
-  // The inventory is never the truth of a change: read live what the changes (and, for apply, the saved
-  // plan's) were planned from, and plan again, until none of it came from the inventory. Each round
-  // makes at least one more read live, so this ends.
-  const needed = (changes: readonly Change[]) => readsOfChanges([...(input.mustRead ?? []), ...changes], read.live);
-  // The saved plan's objects first: one plan less on the way.
-  if (input.mustRead) while (await read.readAlso(needed([]))) continue;
-  let plan = build();
-  while (await read.readAlso(needed(plan.changes))) plan = build();
-  plan = withReads(plan, client.config.limits, applyReads(read, plan.changes, needed(plan.changes)), read.freshness());
+  const { plan: planned, touched } = await planFromLiveReads(read, () => planOf(input, desired, read.live, read.refs, targets), input.mustRead);
+  const plan = withReads(planned, client.config.limits, applyReads(read, planned.changes, touched), read.freshness());
   const warnings = [...(loaded?.discarded ? [loaded.discarded] : []), ...read.warnings];
   if (input.inventory) {
     const saved = await saveInventory(input.inventory, account, INVENTORY_KINDS, read.inventoryAfter({ recordPlan: (input.refresh ?? 'auto') === 'auto' && !targets && !input.mustRead }));
@@ -123,6 +115,20 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     ...(live.pinSource ? { iso: live.pinSource } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/**
+ * The inventory is never the truth of a change: reads live what the plan's changes (and `mustRead`, apply's
+ * saved plan) were planned from, and plans again, until none of it came from the inventory. Each round
+ * makes at least one more read live, so this ends. `touched`: the live ids whose reads the changes need.
+ */
+async function planFromLiveReads(read: LiveRead, build: () => Plan, mustRead: readonly Change[] = []): Promise<{ plan: Plan; touched: Set<string> }> {
+  const needed = (changes: readonly Change[]) => readsOfChanges([...mustRead, ...changes], read.live);
+  // The saved plan's objects first: one plan less on the way.
+  if (mustRead.length > 0) while (await read.readAlso(needed([]))) continue;
+  let plan = build();
+  while (await read.readAlso(needed(plan.changes))) plan = build();
+  return { plan, touched: needed(plan.changes) };
 }
 
 /**
