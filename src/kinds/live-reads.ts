@@ -94,9 +94,13 @@ export function unpackValues(packed: Json, live: LiveState): EntityField[] | und
   return fields;
 }
 
-/** The inventory hooks of a kind whose `values` (and `marker`) parts are custom field values; other parts as read. */
+/**
+ * The inventory hooks of a kind whose `values` (and `marker`) parts are custom field values; its other parts
+ * (contract items, contacts) are kept as read — lists, so anything else is damage and is read live.
+ */
 export const valuesInventory = {
   packDetail: (read: DetailRead, result: unknown): Json => (read.part === 'values' || read.part === 'marker' ? packValues(result) : (result as Json)),
-  unpackDetail: (read: DetailRead, packed: Json, live: LiveState): unknown => (read.part === 'values' || read.part === 'marker' ? unpackValues(packed, live) : packed),
+  unpackDetail: (read: DetailRead, packed: Json, live: LiveState): unknown =>
+    read.part === 'values' || read.part === 'marker' ? unpackValues(packed, live) : Array.isArray(packed) ? packed : undefined,
 };
 

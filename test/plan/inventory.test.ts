@@ -5,7 +5,7 @@
  * `--target` narrows the reads, and apply re-reads live what it writes (stale check, convergence) at
  * exactly the request count its plan predicted.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -216,6 +216,20 @@ describe('inventory of per-object reads', () => {
     expect(foreign.warnings?.join('\n')).toMatch(/belongs to another Trackunit account/);
     expect(perObjectLive(foreign.plan)).toBe(perObject(foreign.plan));
     expect(foreign.plan.changes).toEqual([]);
+  });
+
+  it('an entry whose result is not what the read returns is read live again (no crash, no hidden drift)', async () => {
+    const w = await convergedWorld();
+    await w.plan();
+    const file = join(w.stateDir, 'kv', accountOf(w.client.config).key, 'inventory', 'Contract.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, unknown[]> };
+    const key = Object.keys(stored.entries).find((k) => k.includes('/contractItems/'))!;
+    stored.entries[key]![3] = { not: 'a list' };
+    writeFileSync(file, JSON.stringify(stored));
+    w.clock.advance(60_000);
+    const { plan } = await w.plan({ refresh: 'none' });
+    expect(plan.changes).toEqual([]);
+    expect(plan.freshness?.kinds.Contract?.live).toBe(1);
   });
 
   it('--target narrows the per-object reads as well as the plan', async () => {
