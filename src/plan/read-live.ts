@@ -126,7 +126,7 @@ async function readLists(client: TrackunitClient, desired: DesiredState, registr
 }
 
 /** The inventory key of a per-object read; undefined for a read about many (the ISO snapshot has its own cache). */
-export const inventoryKey = (read: DetailRead): string | undefined => (read.liveId === '' ? undefined : `${read.kind}/${read.part}/${read.liveId}`);
+const inventoryKey = (read: DetailRead): string | undefined => (read.liveId === '' ? undefined : `${read.kind}/${read.part}/${read.liveId}`);
 
 /** What the chooser needs of each per-object read: its key and the fingerprints of its list entry and manifest. */
 function candidatesOf(reads: DetailRead[], desired: DesiredState, live: LiveState, registry: KindRegistry<TugEnv>, targets: string[] | undefined): Array<ReadCandidate | undefined> {
