@@ -116,9 +116,10 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
    */
   detailsOf?(change: Change, live: LiveState): string[];
   /**
-   * The per-object reads the convergence check will make of objects `change` creates without a create of
-   * their own (a rental sync creates contracts: their items), as `family:what` keys, deduplicated across
-   * changes. (A create's own object is counted from its requests: see src/plan/run-plan.ts.)
+   * The reads apply will make because of what `change` creates, beyond the generic count (one per API
+   * family a create writes to after its first request, see src/plan/run-plan.ts): a rental sync creates
+   * contracts (the convergence check reads their items), a contract's create finds the contract its sync
+   * made. As `family:what` keys, deduplicated across changes.
    */
   createdReads?(change: Change, live: LiveState): string[];
   /** Every identity a `--target` may name among the live objects. */

@@ -22,7 +22,7 @@ import { LocalStateStore } from '../../src/state/local-store.js';
 import type { KvStore } from '../../src/state/store.js';
 import { accountOf } from '../../src/trackunit/account.js';
 import type { TrackunitClient } from '../../src/trackunit/client.js';
-import { EXAMPLES } from '../apply/helpers.js';
+import { EXAMPLES, fixture } from '../apply/helpers.js';
 import { schedulerClockOn } from '../golden/harness.js';
 import { start } from '../sandbox/helpers.js';
 import { sandboxClient } from '../trackunit/helpers.js';
@@ -262,6 +262,19 @@ describe('apply with a warm inventory', () => {
     // Two full re-plans would read every per-object detail twice.
     expect(report.requests).toBeLessThan(2 * perObject(cold));
     expect((await w.plan()).plan.changes).toEqual([]);
+  });
+
+  it('the example repository on a fresh account (creates, syncs, contract fields): apply makes exactly the requests its plan predicted', async () => {
+    const f = await fixture();
+    try {
+      const { plan } = await f.plan();
+      const before = f.client.metricsSnapshot().totals.requests;
+      const report = await f.apply({ plan });
+      expect(report.convergence.ok).toBe(true);
+      expect(f.client.metricsSnapshot().totals.requests - before).toBe(plan.budget.totalRequests);
+    } finally {
+      await f.close();
+    }
   });
 
   it('refuses a plan whose object moved only in a per-object read since the review (stale, exit 4)', async () => {

@@ -76,6 +76,9 @@ export const contractKind: KindDefinition<'Contract'> = {
     return [...ids];
   },
   createdReads: (change, live) => {
+    // A contract's own create sets its custom fields once its sync has made it: apply looks the contract
+    // up by its reference to fill the request's $ref, and the convergence check reads its values.
+    if (change.op === 'create' && change.kind === 'Contract') return [`rental:lookup:${change.id}`, `custom-fields:values:${change.id}`];
     if (change.op !== 'sync') return [];
     const existing = new Set(live.contracts.map((c) => c.externalReference));
     const references = ((change.after as { contractItems?: NormalItem[] } | undefined)?.contractItems ?? []).map((i) => i.contract.externalReference);
