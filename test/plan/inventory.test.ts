@@ -277,6 +277,19 @@ describe('apply with a warm inventory', () => {
     }
   });
 
+  it('a new customer with `contacts: []` (its contacts are read once it exists): the prediction holds', async () => {
+    const w = await convergedWorld();
+    const manifests = await loadManifestSet(w.config, EXAMPLES);
+    const extra = { kind: 'Customer', externalReference: 'CUST-NEW-1', name: 'New One', type: 'CONTRACTOR', contacts: [] };
+    const withNew = { ...manifests, documents: [...manifests.documents, { ...manifests.documents.find((d) => d.manifest.kind === 'Customer')!, manifest: extra, identity: 'CUST-NEW-1', subject: 'Customer/CUST-NEW-1' }] } as ManifestSet;
+    const { plan } = await runPlan({ client: w.client, config: w.config, manifests: withNew, now: () => w.clock.now(), isoStateDir: w.stateDir, inventory: w.kv });
+    expect(plan.changes.map((c) => c.key)).toEqual(['create:Customer/CUST-NEW-1']);
+    const before = w.requests();
+    const report = await w.apply(plan, { manifests: withNew });
+    expect(report.convergence.ok).toBe(true);
+    expect(w.requests() - before).toBe(plan.budget.totalRequests);
+  });
+
   it('refuses a plan whose object moved only in a per-object read since the review (stale, exit 4)', async () => {
     const w = await convergedWorld();
     await w.plan();

@@ -95,6 +95,10 @@ export const customerKind: KindDefinition<'Customer'> = {
   storeDetail: storeCustomerDetail,
   ...valuesInventory,
   listed: (live) => live.customers,
+  // A new customer whose manifest lists contacts, even none, has them read by the convergence check (the
+  // same key as the generic count of a create's contact requests: one read either way).
+  createdReads: (change) =>
+    change.op === 'create' && change.kind === 'Customer' && Array.isArray((change.after as { contacts?: unknown } | undefined)?.contacts) ? [`customers:${change.key}`] : [],
   liveIdentities: (live) => live.customers.map((c) => c.externalReference),
   plan: planCustomers,
   createdLookup: (reference) => ({ kind: 'customer', field: 'externalReference', value: reference }),
