@@ -117,8 +117,7 @@ export class DetailReads {
         const pack = this.input.kinds.get(read.kind)?.packDetail;
         const result = this.results.get(i) ?? null;
         entries.set(c.key, { list: c.list, manifest: c.manifest, readAt: this.readAt.get(c.key)!, result: pack ? pack(read, result) : (result as Json) });
-      }
-      else {
+      } else {
         const cached = this.input.choice.cached.get(c.key);
         if (cached) entries.set(c.key, cached);
       }

@@ -59,8 +59,6 @@ export interface ReadLiveOptions {
   maxAgeMs?: number;
   /** `--target` patterns: per-object reads of other objects are made only when a change needs them. */
   targets?: string[];
-  /** Live ids whose per-object reads are made live whatever the inventory holds (apply: what it writes). */
-  mustRead?: ReadonlySet<string>;
   /** Why a stored inventory was discarded (stated in the freshness). */
   discarded?: string;
 }
@@ -174,7 +172,7 @@ export async function readLiveState(client: TrackunitClient, desired: DesiredSta
   const now = options.now ?? Date.now;
   const started = now();
   const present = candidates.filter((c): c is ReadCandidate => c !== undefined);
-  const choice = chooseReads(present, inventory, { mode, maxAgeMs, now: started, ...(options.mustRead ? { mustRead: options.mustRead } : {}) });
+  const choice = chooseReads(present, inventory, { mode, maxAgeMs, now: started });
   const session = new DetailReads({
     client,
     kinds: new Map(registry.kinds.map((k) => [k.name as string, k])),

@@ -7,6 +7,8 @@
  * rental status, the ISO snapshot for hour meters and positions (telemetry.ts).
  */
 import type { DetailRead } from '../../core/kind.js';
+import type { Change } from '../../core/plan.js';
+import type { LiveState } from '../../core/state.js';
 import { desiredOfKind } from '../../core/state.js';
 import { rentalApi, type Contract, type ContractItem } from '../../trackunit/endpoints/rental.js';
 import type { KindDefinition } from '../env.js';
@@ -30,6 +32,25 @@ declare module '../../core/state.js' {
     /** Telematics per asset id — read (cached snapshot) only when a plan changes some asset's rental status. */
     telemetry: Record<string, AssetTelemetry>;
   }
+}
+
+/** The contract references a sync's payload carries. */
+const payloadContracts = (change: Change): string[] =>
+  ((change.after as { contractItems?: NormalItem[] } | undefined)?.contractItems ?? []).map((i) => i.contract.externalReference);
+
+/**
+ * Per live state, built once: the contracts with an item on each asset, and contract ids by reference.
+ * (Asked for each of 10,000 syncs, a scan of 20,000 items and contracts per sync took 22 s.)
+ */
+const rentalIndexes = new WeakMap<object, { contractsOnAsset: Map<string, string[]>; contractByReference: Map<string, string> }>();
+function rentalIndex(live: LiveState) {
+  let index = rentalIndexes.get(live);
+  if (!index) {
+    const contractsOnAsset = new Map<string, string[]>();
+    for (const item of live.contractItems) if (item.assetId !== null) contractsOnAsset.set(item.assetId, [...(contractsOnAsset.get(item.assetId) ?? []), item.contractId]);
+    rentalIndexes.set(live, (index = { contractsOnAsset, contractByReference: new Map(live.contracts.map((c) => [c.externalReference, c.id])) }));
+  }
+  return index;
 }
 
 export const contractKind: KindDefinition<'Contract'> = {
@@ -70,9 +91,12 @@ export const contractKind: KindDefinition<'Contract'> = {
   // A sync carries every item on its asset: the items of each contract that has one there, live or desired.
   detailsOf: (change, live) => {
     if (change.op !== 'sync' || !change.liveId) return [];
-    const ids = new Set(live.contractItems.filter((i) => i.assetId === change.liveId).map((i) => i.contractId));
-    const references = new Set(((change.after as { contractItems?: NormalItem[] } | undefined)?.contractItems ?? []).map((i) => i.contract.externalReference));
-    for (const c of live.contracts) if (references.has(c.externalReference)) ids.add(c.id);
+    const index = rentalIndex(live);
+    const ids = new Set(index.contractsOnAsset.get(change.liveId) ?? []);
+    for (const reference of payloadContracts(change)) {
+      const id = index.contractByReference.get(reference);
+      if (id !== undefined) ids.add(id);
+    }
     return [...ids];
   },
   createdReads: (change, live) => {
@@ -80,9 +104,10 @@ export const contractKind: KindDefinition<'Contract'> = {
     // up by its reference to fill the request's $ref, and the convergence check reads its values.
     if (change.op === 'create' && change.kind === 'Contract') return [`rental:lookup:${change.id}`, `custom-fields:values:${change.id}`];
     if (change.op !== 'sync') return [];
-    const existing = new Set(live.contracts.map((c) => c.externalReference));
-    const references = ((change.after as { contractItems?: NormalItem[] } | undefined)?.contractItems ?? []).map((i) => i.contract.externalReference);
-    return references.filter((r) => !existing.has(r)).map((r) => `rental:contractItems:${r}`);
+    const existing = rentalIndex(live).contractByReference;
+    return payloadContracts(change)
+      .filter((r) => !existing.has(r))
+      .map((r) => `rental:contractItems:${r}`);
   },
   liveIdentities: (live) => live.contracts.map((c) => c.externalReference),
   plan: planContracts,
