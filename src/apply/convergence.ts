@@ -9,13 +9,13 @@
  *     forever);
  *   - `outside`: a change on an object this run did not write — the account changed in Trackunit during
  *     the apply (the stale check proved the fresh plan equal to the reviewed one just before writing).
- * Objects are matched by kind and identity within their kind of write: state (create/update), rental
+ * Objects are matched by kind and identity within their kind of write: state (create/update/adopt), rental
  * sync, delete — so an asset's update applied while its sync failed is not a false alarm.
  */
 import type { Op, Plan } from '../core/plan.js';
 import type { ApplyReport, ChangeOutcome, RemainingDifference } from './report.js';
 
-const writeClass = (op: Op) => (op === 'create' || op === 'update' ? 'state' : op);
+const writeClass = (op: Op) => (op === 'create' || op === 'update' || op === 'adopt' ? 'state' : op);
 const slot = (op: Op, kind: string, id: string) => `${writeClass(op)}:${kind}/${id}`;
 
 /** Skips that mean "nothing to do": the object already matched. */

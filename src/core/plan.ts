@@ -15,7 +15,12 @@ import type { Freshness } from './inventory.js';
  */
 export const PLAN_FORMAT_VERSION = 3;
 
-export type Op = 'create' | 'update' | 'delete' | 'sync';
+/**
+ * `adopt`: an existing object tug did not manage yet, bound to its manifest by writing tug's marker (a
+ * Depot's binding externalReference, a Customer's `tugManaged` value), plus whatever else differs: an
+ * update in what it sends, shown apart because it brings an object under tug's management (and prune's).
+ */
+export type Op = 'create' | 'update' | 'delete' | 'sync' | 'adopt';
 
 /**
  * A reference to an object that may not exist yet when the plan is made (a depot created earlier in the

@@ -16,8 +16,12 @@ import { desiredOfKind, type DesiredState, type LiveState } from '../core/state.
 export type { AssetResolution } from './asset/resolve.js';
 
 export interface Refs {
-  /** The managed live site of a Depot key. */
+  /** The live site of a Depot key: bound by its marker, or adopted by the key's manifest (`adopt.siteId`). */
   site(key: string): Site | undefined;
+  /** The Depot key a live site belongs to: its marker's, or that of the manifest adopting it. */
+  depotKey(site: Site): string | undefined;
+  /** Sites a manifest adopts (not bound yet): site id → Depot key. */
+  adoptedSites(): ReadonlyMap<string, string>;
   /** The site id of a Depot key: live id, or a reference to the site created earlier in the same apply. */
   depotId(key: string): string | IdRef;
   customer(externalReference: string): Customer | undefined;
@@ -28,12 +32,30 @@ export interface Refs {
 }
 
 
+/**
+ * Binds to their keys the sites Depot manifests adopt (`adopt.siteId`): an existing DEPOT site without
+ * tug's marker, once, for a key no site is bound to yet. Anything else is left unbound here; the Depot
+ * planner says why (src/kinds/depot/plan.ts).
+ */
+function adoptSites(desired: DesiredState, live: LiveState, sites: Map<string, Site>): Map<string, string> {
+  const adopted = new Map<string, string>();
+  const byId = new Map(live.sites.map((s) => [s.id, s]));
+  for (const doc of desiredOfKind(desired, 'Depot')) {
+    const site = byId.get(doc.manifest.adopt?.siteId ?? '');
+    if (!site || sites.has(doc.identity) || site.type !== 'DEPOT' || depotKeyOf(site) !== undefined || adopted.has(site.id)) continue;
+    adopted.set(site.id, doc.identity);
+    sites.set(doc.identity, site);
+  }
+  return adopted;
+}
+
 export function createRefs(desired: DesiredState, live: LiveState): Refs {
   const sites = new Map<string, Site>();
   for (const site of live.sites) {
     const key = depotKeyOf(site);
     if (key !== undefined && !sites.has(key)) sites.set(key, site);
   }
+  const adopted = adoptSites(desired, live, sites);
   const customers = new Map(live.customers.filter((c) => c.externalReference).map((c) => [c.externalReference as string, c]));
   const byId = new Map(live.assets.map((a) => [a.id, a]));
   const bySerial = new Map<string, Asset[]>();
@@ -75,6 +97,8 @@ export function createRefs(desired: DesiredState, live: LiveState): Refs {
   let resolved: AssetResolutions | undefined;
   const refs: Refs = {
     site: (key) => sites.get(key),
+    depotKey: (site) => depotKeyOf(site) ?? adopted.get(site.id),
+    adoptedSites: () => adopted,
     depotId: (key) => sites.get(key)?.id ?? { $ref: `Depot/${key}` },
     customer: (ref) => customers.get(ref),
     asset: (ref) => {

@@ -49,7 +49,7 @@ interface Fitted {
   omitted: number;
 }
 
-const OPS: Op[] = ['create', 'update', 'sync', 'delete'];
+const OPS: Op[] = ['adopt', 'create', 'update', 'sync', 'delete'];
 
 /** Kinds in dependency order (the registry's levels), as a reader expects them. */
 function kindRank(kind: string): number {
@@ -81,8 +81,10 @@ function head(plan: Plan): string {
     .filter(([, perOp]) => OPS.some((op) => (perOp[op] ?? 0) > 0))
     .sort(([a], [b]) => kindRank(a) - kindRank(b) || compareText(a, b));
   if (kinds.length > 0) {
-    lines.push('| Kind | create | update | sync | delete |', '|:--|--:|--:|--:|--:|');
-    for (const [kind, perOp] of kinds) lines.push(`| ${escapeMarkdown(kind)} | ${OPS.map((op) => formatCount(perOp[op] ?? 0)).join(' | ')} |`);
+    // The adopt column only when something is adopted: the usual table keeps its four columns.
+    const columns = OPS.filter((op) => op !== 'adopt' || kinds.some(([, perOp]) => (perOp.adopt ?? 0) > 0));
+    lines.push(`| Kind | ${columns.join(' | ')} |`, `|:--|${columns.map(() => '--:|').join('')}`);
+    for (const [kind, perOp] of kinds) lines.push(`| ${escapeMarkdown(kind)} | ${columns.map((op) => formatCount(perOp[op] ?? 0)).join(' | ')} |`);
     lines.push('');
   }
   lines.push(`Plan fingerprint: ${codeSpan(plan.fingerprint)}`);

@@ -20,8 +20,8 @@ export const MAX_LABEL_CHARS = 38;
 /** Labels of unmanaged objects shown per kind; the rest is a count. */
 export const MAX_UNMANAGED_LABELS = 10;
 
-export const OP_SYMBOL: Record<Op, string> = { create: '+', update: '~', delete: '-', sync: '↻' };
-const OP_ORDER: Op[] = ['create', 'update', 'sync', 'delete'];
+export const OP_SYMBOL: Record<Op, string> = { adopt: '~', create: '+', update: '~', delete: '-', sync: '↻' };
+export const OP_ORDER: Op[] = ['adopt', 'create', 'update', 'sync', 'delete'];
 
 export { printable } from './printable.js';
 export { formatCount } from './count.js';
@@ -106,14 +106,19 @@ export function changeTitle(change: Change): string {
 
 /** Totals per op over all kinds, from the plan's summary. */
 export function opTotals(plan: Plan): Record<Op, number> {
-  const totals: Record<Op, number> = { create: 0, update: 0, sync: 0, delete: 0 };
+  const totals: Record<Op, number> = { adopt: 0, create: 0, update: 0, sync: 0, delete: 0 };
   for (const perOp of Object.values(plan.summary)) for (const op of OP_ORDER) totals[op] += perOp[op] ?? 0;
   return totals;
 }
 
-/** "3 to create, 5 to update, 2 to sync, 1 to delete" (all four, so scripts can rely on the shape). */
+/**
+ * "3 to create, 5 to update, 2 to sync, 1 to delete" (all four, so scripts can rely on the shape), led by
+ * "2 to adopt, " when the plan adopts existing objects.
+ */
 export function countsPhrase(totals: Record<Op, number>): string {
-  return OP_ORDER.map((op) => `${formatCount(totals[op])} to ${op}`).join(', ');
+  return OP_ORDER.filter((op) => op !== 'adopt' || totals.adopt > 0)
+    .map((op) => `${formatCount(totals[op])} to ${op}`)
+    .join(', ');
 }
 
 export function hasChanges(plan: Plan): boolean {
@@ -201,7 +206,7 @@ export function problemSubject(problem: PlanProblem): string {
 
 // ---- terminal output -------------------------------------------------------------------------------
 
-const OP_COLOUR: Record<Op, 'green' | 'yellow' | 'red' | 'cyan'> = { create: 'green', update: 'yellow', delete: 'red', sync: 'cyan' };
+const OP_COLOUR: Record<Op, 'green' | 'yellow' | 'red' | 'cyan' | 'blue'> = { adopt: 'blue', create: 'green', update: 'yellow', delete: 'red', sync: 'cyan' };
 
 function fieldLine(field: FieldChange, c: ChalkInstance): string {
   if (field.sign === '+') return `    ${c.green('+')} ${field.path}${field.to === undefined ? '' : `: ${field.to}`}`;

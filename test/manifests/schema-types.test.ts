@@ -37,7 +37,7 @@ const definitionKeys = {
   options: 'optional', multiSelect: 'optional', replacements: 'optional', currency: 'optional',
 } satisfies Presence<CustomFieldDefinitionManifest>;
 const depotKeys = {
-  apiVersion: 'optional', protected: 'optional', kind: 'required', key: 'required', name: 'required', description: 'optional', address: 'optional', area: 'optional', customFields: 'optional',
+  apiVersion: 'optional', protected: 'optional', kind: 'required', key: 'required', name: 'required', description: 'optional', address: 'optional', area: 'optional', customFields: 'optional', adopt: 'optional',
 } satisfies Presence<DepotManifest>;
 const contactKeys = { name: 'required', email: 'optional', phoneNumber: 'optional', title: 'optional' } satisfies Presence<CustomerContact>;
 const customerKeys = {

@@ -92,7 +92,7 @@ function planCreate(ctx: Context, doc: Doc): Change {
 function planUpdate(ctx: Context, doc: Doc, customer: Customer): Change | undefined {
   const before = normalizeLiveCustomer(customer);
   const after = normalizeDesiredCustomer(doc.manifest, customer);
-  const { extend, tail, dependsOn } = compareCustomer(ctx, doc, customer);
+  const { extend, tail, dependsOn, values } = compareCustomer(ctx, doc, customer);
   const fields = changedFields(before, after);
   const head: PlannedRequest[] = fields.length > 0 ? [customerWrites.update(customer.id, pick(after, fields))] : [];
   if (head.length + tail.length === 0) return undefined;
@@ -103,8 +103,10 @@ function planUpdate(ctx: Context, doc: Doc, customer: Customer): Change | undefi
     values: mentionedFields(live.values[customer.id], doc.manifest.customFields),
     marker: ctx.marking ? live.customerMarkers[customer.id] : undefined,
   };
+  // Writing the marker brings an existing customer under tug's management (and Customer prune's).
+  const adopting = values?.differing.includes(CUSTOMER_MARKER_KEY) === true;
   return makeChange({
-    op: 'update',
+    op: adopting ? 'adopt' : 'update',
     kind: KIND,
     id: doc.identity,
     liveId: customer.id,

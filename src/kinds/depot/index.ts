@@ -31,13 +31,13 @@ export const depotKind: KindDefinition<'Depot'> = {
   validation,
   emptyLive: () => ({ sites: [] }),
   readLists: async (client) => ({ sites: await sitesApi(client).list() }),
-  detailReads: (desired, live) => {
+  detailReads: (desired, live, refs) => {
     const withFields = new Set(
       desiredOfKind(desired, 'Depot')
         .filter((d) => setsFields(d.manifest.customFields))
         .map((d) => d.identity),
     );
-    return pick(live.sites, depotKeyOf, withFields).map((p) => valuesRead('Depot', 'SITE', p.id, p.identity));
+    return pick(live.sites, (site) => refs.depotKey(site), withFields).map((p) => valuesRead('Depot', 'SITE', p.id, p.identity));
   },
   readDetail: readValues,
   storeDetail: (live, read, result) => void storeValues(live, read, result),

@@ -10,4 +10,6 @@ export interface DepotManifest extends DocumentBase {
   address?: Address;
   area?: Polygon;
   customFields?: CustomFieldValues;
+  /** An existing, unmanaged DEPOT site to bind to this key (written by `tug export`); see ownership.ts. */
+  adopt?: { siteId: string };
 }

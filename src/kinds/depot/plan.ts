@@ -7,7 +7,7 @@
  */
 import { fingerprint } from '../../core/canonical.js';
 import { depotKeyOf } from '../ownership.js';
-import type { Change, IdRef, PlannedRequest } from '../../core/plan.js';
+import type { Change, IdRef, PlannedRequest, PlanProblem } from '../../core/plan.js';
 import { emptyKindPlan, type KindPlan, type PlanInput } from '../../core/planner.js';
 import type { Refs } from '../refs.js';
 import { desiredOfKind, type DesiredObject } from '../../core/state.js';
@@ -57,6 +57,13 @@ function planCreate(ctx: Context, doc: Doc): Change {
   return makeChange({ op: 'create', kind: KIND, id: doc.identity, after: withValues(after, values?.after), requests, reason: doc.location, dependsOn });
 }
 
+/** What an adoption overwrites: the site's own externalReference, which the binding replaces. */
+function adoptionNotes(site: Site): string[] {
+  const previous = site.externalReference;
+  return previous ? [`the site's externalReference ${JSON.stringify(previous)} is replaced by the binding`] : [];
+}
+
+/** An update of a bound site; an `adopt` of a site the manifest adopts (it gains the binding). */
 function planUpdate(ctx: Context, doc: Doc, site: Site): Change | undefined {
   const { before, after, values, dependsOn } = compareDepot(ctx, doc, site);
   const fields = changedFields(before ?? {}, after);
@@ -64,8 +71,9 @@ function planUpdate(ctx: Context, doc: Doc, site: Site): Change | undefined {
   if (fields.length > 0) requests.push(siteWrites.update(site.id, pick(after, fields)));
   if (values?.request) requests.push(values.request);
   if (requests.length === 0) return undefined;
+  const adopting = depotKeyOf(site) !== doc.identity;
   return makeChange({
-    op: 'update',
+    op: adopting ? 'adopt' : 'update',
     kind: KIND,
     id: doc.identity,
     liveId: site.id,
@@ -75,6 +83,7 @@ function planUpdate(ctx: Context, doc: Doc, site: Site): Change | undefined {
     fingerprint: fingerprint({ site, values: mentionedFields(ctx.input.live.values[site.id], doc.manifest.customFields) }),
     reason: doc.location,
     dependsOn,
+    ...(adopting ? { notes: adoptionNotes(site) } : {}),
   });
 }
 
@@ -91,21 +100,47 @@ function planDelete(site: Site, key: string): Change {
   });
 }
 
+/**
+ * Why a manifest's `adopt.siteId` cannot be honoured (refs.ts binds only the valid ones), as a problem;
+ * an error stops the depot's change (creating a second site would be wrong), a warning lets it be created.
+ */
+function adoptProblem(input: PlanInput, doc: Doc, bound: Site | undefined, claimedBy: Map<string, string>): PlanProblem | undefined {
+  const siteId = doc.manifest.adopt?.siteId;
+  if (siteId === undefined) return undefined;
+  const problem = (message: string, severity: PlanProblem['severity']): PlanProblem => ({ kind: KIND, id: doc.identity, message, location: doc.locate(['adopt', 'siteId']), severity });
+  const first = claimedBy.get(siteId);
+  if (first !== undefined && first !== doc.identity) return problem(`site ${siteId} is adopted by Depot/${first} already`, 'error');
+  claimedBy.set(siteId, doc.identity);
+  if (bound?.id === siteId) return undefined;
+  if (bound) return problem(`Depot/${doc.identity} is bound to site ${bound.id} (${siteLabel(bound)}); adopt names another site, ${siteId}`, 'error');
+  const site = input.live.sites.find((s) => s.id === siteId);
+  if (!site) return problem(`site ${siteId} to adopt does not exist; the depot is created as a new site`, 'warning');
+  if (site.type !== 'DEPOT') return problem(`site ${siteId} (${siteLabel(site)}) is not a DEPOT site; only depots can be adopted`, 'error');
+  const key = depotKeyOf(site);
+  return problem(`site ${siteId} is bound to Depot/${key ?? '?'} already; adopt a site tug does not manage`, 'error');
+}
+
 export function planDepots(input: PlanInput, refs: Refs): KindPlan {
   const plan = emptyKindPlan();
   const ctx: Context = { input, fieldTypes: fieldTypesOf(input.desired, input.live) };
   const keys = new Set<string>();
+  const claimedBy = new Map<string, string>();
   for (const doc of desiredOfKind(input.desired, KIND)) {
     keys.add(doc.identity);
     if (doc.manifest.protected) plan.protectedIdentities.push(`${KIND}/${doc.identity}`);
     const site = refs.site(doc.identity);
+    const problem = adoptProblem(input, doc, site, claimedBy);
+    if (problem) plan.problems.push(problem);
+    if (problem?.severity === 'error') continue;
     const change = site ? planUpdate(ctx, doc, site) : planCreate(ctx, doc);
     if (change) plan.changes.push(change);
   }
   let managed = 0;
   const prune = input.options.prune.includes(KIND);
+  const adopted = refs.adoptedSites();
   for (const site of input.live.sites) {
     const key = depotKeyOf(site);
+    if (adopted.has(site.id)) continue;
     if (key === undefined) {
       plan.unmanaged.push({ kind: KIND, liveId: site.id, label: siteLabel(site) });
       continue;
