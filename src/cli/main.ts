@@ -11,6 +11,7 @@ import { ExitCode, toTugError } from '../errors.js';
 import { runApplyCommand, type ApplyFlags } from './commands/apply.js';
 import { runDemo } from './commands/demo.js';
 import { runDoctorCommand, type DoctorFlags } from './commands/doctor.js';
+import { runExportCommand, type ExportFlags } from './commands/export.js';
 import { runValidate, type ValidateFlags } from './commands/validate.js';
 import { runPlanCommand, type PlanFlags } from './commands/plan.js';
 import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
@@ -103,6 +104,24 @@ function planCommand(program: Command, ctx: RunContext, outcome: CommandOutcome)
     .option('--sandbox', 'plan against an embedded sandbox with the demo fleet', false)
     .action(async (flags: PlanFlags) => {
       outcome.exitCode = await runPlanCommand(flags, ctx);
+    });
+}
+
+function exportCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
+  program
+    .command('export')
+    .description('Write the live account as manifests (to adopt an existing account): read-only, never overwrites without --force')
+    .option('--out <dir>', 'directory to write the manifest files into', 'manifests')
+    .option('--kinds <kinds>', 'only these kinds, comma-separated (repeatable), e.g. Depot,Customer', collect)
+    .addOption(new Option('--split <mode>', 'one file per kind, or one per depot with its assets and contracts').choices(['kind', 'depot']).default('kind'))
+    .addOption(new Option('--format <format>', 'manifest format').choices(['yaml']).default('yaml'))
+    .option('--force', 'replace files that exist already under --out', false)
+    .option('--config <file>', 'project configuration (default: ./tug.yaml)')
+    .option('--iris-url <url>', 'Iris API base URL (overrides tug.yaml and TRACKUNIT_IRIS_URL)')
+    .option('--auth-url <url>', 'authorization server base URL')
+    .option('--sandbox', 'export an embedded sandbox with the demo fleet', false)
+    .action(async (flags: ExportFlags) => {
+      outcome.exitCode = await runExportCommand(flags, ctx);
     });
 }
 
@@ -202,7 +221,7 @@ function demoCommand(program: Command, ctx: RunContext, outcome: CommandOutcome)
 }
 
 /** Every command, in the order `tug --help` lists them. */
-const COMMANDS = [sandboxCommand, validateCommand, planCommand, applyCommand, doctorCommand, snapshotCommand, unlockCommand, stateCommand, demoCommand];
+const COMMANDS = [sandboxCommand, validateCommand, planCommand, applyCommand, exportCommand, doctorCommand, snapshotCommand, unlockCommand, stateCommand, demoCommand];
 
 export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCode: ExitCode.ok }): Command {
   const program = rootCommand(ctx);

@@ -33,6 +33,35 @@ export interface ReadOptions<S = unknown> {
   /** The state store (the ISO 15143-3 cache lives in it); needed only by reads of the snapshot. */
   state?: S;
   now?: () => number;
+  /** `tug export`: the per-object reads of every live object the kind can write as a manifest, not only those manifests name. */
+  exportAll?: boolean;
+}
+
+/** One live object written as a manifest by `tug export`: plain data, fields in the order they are written. */
+export interface ExportedObject {
+  kind: KindName;
+  /** The identity the manifest names it by (`Depot/<identity>`). */
+  identity: string;
+  liveId: string;
+  manifest: { [field: string]: Json };
+  /** The Depot key it belongs with under `--split depot` (a depot itself, an asset's owning depot, a contract's hiring depot). */
+  depot?: string;
+}
+
+/** A live object (or part of one) `tug export` could not write, and why: listed in its report, never dropped silently. */
+export interface ExportSkip {
+  kind: KindName;
+  liveId: string;
+  /** What a person recognises it by (name, reference). */
+  label: string;
+  reason: string;
+  /** Only this part was left out (e.g. one contract item, an owning depot); absent: the whole object. */
+  part?: string;
+}
+
+export interface ExportResult {
+  objects: ExportedObject[];
+  skipped: ExportSkip[];
 }
 
 /**
@@ -71,6 +100,8 @@ export interface KindEnv {
   entityType: string;
   /** Where reads keep state between runs (the ISO 15143-3 cache). */
   state: unknown;
+  /** How `tug export` names live objects across kinds (depot keys, asset identifiers), built once from the live state. */
+  names: unknown;
 }
 
 export interface ResourceKind<K extends KindName = KindName, E extends KindEnv = KindEnv> {
@@ -135,8 +166,17 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
    * the collection `path` the create was posted to whose fields equal `match`, not in `excluded`.
    */
   findByContent?(io: E['io'], path: string, match: { [field: string]: Json }, excluded: ReadonlySet<string>): Promise<string | undefined>;
-  // Per-kind behaviour still to come lands here as optional members, so the kinds stay the one place
-  // for it: writing manifests from live objects (`tug export`) and classifying drift.
+  /**
+   * `tug export`: the kind's live objects as manifests (read with `exportAll`), and what it could not
+   * express. Deterministic: the same live state gives the same objects in the same order.
+   */
+  exportLive?(live: LiveState, names: E['names']): ExportResult;
+  /**
+   * `Kind/identity` of every manifest a change of this kind was planned from (default: the change's own),
+   * for `tug drift`'s record of what was last applied: a rental sync comes from its Asset manifest and
+   * the Contract manifests whose items are on the asset.
+   */
+  sourcesOf?(change: Change): string[];
 }
 
 /**
@@ -151,4 +191,6 @@ export interface KindRegistry<E extends KindEnv = KindEnv> {
   /** Built once per plan from both states and handed to every kind (e.g. reference resolution). */
   context(desired: DesiredState, live: LiveState): E['ctx'];
   readonly guards: readonly PlanGuard[];
+  /** Built once per export from the live state and handed to every kind's exportLive. */
+  exportNames(live: LiveState): E['names'];
 }

@@ -9,6 +9,7 @@ import type { TrackunitClient } from '../trackunit/client.js';
 import type { OutcomeLookup } from '../trackunit/errors.js';
 import type { EntityType } from './common.js';
 import type { Refs } from './refs.js';
+import type { ExportNames } from './export-names.js';
 import type { KindChecks } from '../manifests/checks/hooks.js';
 import type { IsoStateSource } from '../sources/iso15143/ledger.js';
 
@@ -19,6 +20,7 @@ export interface TugEnv extends KindEnv {
   lookup: OutcomeLookup;
   entityType: EntityType;
   state: IsoStateSource;
+  names: ExportNames;
 }
 
 /** The plan's read options as tug's kinds see them. */

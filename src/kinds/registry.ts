@@ -18,6 +18,7 @@ import type { KindDefinition, TugEnv, TugKind } from './env.js';
 import { LEVELS } from './levels.js';
 import { guardReferencedDeletes } from './referenced-deletes.js';
 import { createRefs } from './refs.js';
+import { exportNames } from './export-names.js';
 
 export type { KindName, Manifest, ManifestOf } from '../core/kind.js';
 export { assetRefKey } from './asset/identity.js';
@@ -34,6 +35,7 @@ export const REGISTRY: KindRegistry<TugEnv> = {
   kinds: ALL,
   context: createRefs,
   guards: [(changes, input) => guardReferencedDeletes(changes, input.live, input.options.allowDanglingReferences ?? [])],
+  exportNames,
 };
 
 /** Kind names in dependency order. */

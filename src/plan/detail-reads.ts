@@ -29,6 +29,8 @@ export interface DetailReadsInput {
   lists: () => LiveState;
   /** The client's metrics before the plan read anything. */
   before: MetricsSnapshot;
+  /** Called as reads finish: done of total (per run). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The kind a read belongs to; a kind that chooses reads must also run and store them. */
@@ -136,7 +138,14 @@ export class DetailReads {
       return limit;
     };
     const at = this.input.now();
-    const out = await Promise.all(indexes.map((i) => queue(reads[i]!.family)(() => kindOf(kinds, reads[i]!).readDetail(client, reads[i]!, readOptions))));
+    const progress = this.input.onProgress;
+    let done = 0;
+    const readOne = async (i: number) => {
+      const result = await kindOf(kinds, reads[i]!).readDetail(client, reads[i]!, readOptions);
+      progress?.((done += 1), indexes.length);
+      return result;
+    };
+    const out = await Promise.all(indexes.map((i) => queue(reads[i]!.family)(() => readOne(i))));
     indexes.forEach((i, n) => {
       this.results.set(i, out[n]);
       const key = this.input.candidates[i]?.key;

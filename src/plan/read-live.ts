@@ -61,6 +61,10 @@ export interface ReadLiveOptions {
   targets?: string[];
   /** Why a stored inventory was discarded (stated in the freshness). */
   discarded?: string;
+  /** `tug export`: read the details of every live object the kinds can export (ReadOptions.exportAll). */
+  exportAll?: boolean;
+  /** Called as per-object reads finish: how many are done of how many (for a progress line). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The live account as a plan compares it, and the per-object reads behind it (see DetailReads). */
@@ -157,6 +161,7 @@ export async function readLiveState(client: TrackunitClient, desired: DesiredSta
     prune: options.prune,
     ...(options.state !== undefined ? { state: options.state } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.exportAll ? { exportAll: true } : {}),
   };
   const before = client.metricsSnapshot();
   const listParts = await readLists(client, desired, registry, readOptions);
@@ -184,6 +189,7 @@ export async function readLiveState(client: TrackunitClient, desired: DesiredSta
     now,
     lists,
     before,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   await session.start();
   return new LiveRead(session, refs, listMetrics, {

@@ -22,7 +22,7 @@ const FAMILY: Record<KindName, ApiFamily> = {
   Asset: 'rental',
   Contract: 'rental',
 };
-const METHOD: Record<Op, PlannedRequest['method']> = { create: 'POST', update: 'PATCH', sync: 'POST', delete: 'DELETE' };
+const METHOD: Record<Op, PlannedRequest['method']> = { adopt: 'PATCH', create: 'POST', update: 'PATCH', sync: 'POST', delete: 'DELETE' };
 const LEVEL: Record<KindName, number> = { CustomFieldDefinition: 0, Depot: 0, Customer: 1, Asset: 2, Contract: 3 };
 
 export interface ChangeSpec {

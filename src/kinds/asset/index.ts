@@ -13,6 +13,7 @@ import { assetRefKey } from './identity.js';
 import type { AssetManifest } from './manifest.js';
 import { resolvePins, type PinResolution, type PinsResult } from './pins.js';
 import { planAssets } from './plan.js';
+import { exportAssets } from './export.js';
 
 declare module '../../core/manifest.js' {
   interface KindManifests {
@@ -41,7 +42,8 @@ export const assetKind: KindDefinition<'Asset'> = {
     const [assets, pins] = await Promise.all([assetsApi(client).list(), resolvePins(client, desired, options)]);
     return { assets, pins: pins.pins, ...(pins.snapshot ? { pinSource: pins.snapshot } : {}) };
   },
-  detailReads: (desired, live, refs) => {
+  detailReads: (desired, live, refs, options) => {
+    if (options.exportAll) return live.assets.map((a) => valuesRead('Asset', 'ASSET', a.id));
     const ids = new Map<string, string>();
     for (const doc of desiredOfKind(desired, 'Asset')) {
       if (!setsFields(doc.manifest.customFields)) continue;
@@ -57,4 +59,5 @@ export const assetKind: KindDefinition<'Asset'> = {
   liveIdentities: (live) =>
     live.assets.flatMap((a) => [`assetId=${a.id}`, a.serialNumber && `serialNumber=${a.serialNumber}`, a.externalReference && `externalReference=${a.externalReference}`]),
   plan: planAssets,
+  exportLive: exportAssets,
 };

@@ -16,6 +16,7 @@ import * as validation from './checks.js';
 import { pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import type { ContractManifest } from './manifest.js';
 import { planContracts } from './plan.js';
+import { exportContracts } from './export.js';
 import type { NormalItem } from './rental-payload.js';
 import { readTelemetry, storeTelemetry, telemetryReads, type AssetTelemetry } from './telemetry.js';
 
@@ -63,6 +64,12 @@ export const contractKind: KindDefinition<'Contract'> = {
   emptyLive: () => ({ contracts: [], contractItems: [], telemetry: {} }),
   readLists: async (client) => ({ contracts: await rentalApi(client).listContracts() }),
   detailReads: (desired, live, refs, options) => {
+    if (options.exportAll) {
+      return live.contracts.flatMap((c): DetailRead[] => [
+        { kind: 'Contract', part: 'contractItems', liveId: c.id, family: 'rental' },
+        valuesRead('Contract', 'RENTAL_CONTRACT', c.id),
+      ]);
+    }
     const docs = desiredOfKind(desired, 'Contract');
     const byReference = (c: Contract) => c.externalReference;
     const items = pick(live.contracts, byReference, new Set(docs.map((d) => d.identity))).map((p): DetailRead => ({
@@ -111,6 +118,7 @@ export const contractKind: KindDefinition<'Contract'> = {
   },
   liveIdentities: (live) => live.contracts.map((c) => c.externalReference),
   plan: planContracts,
+  exportLive: exportContracts,
   createdLookup: (reference) => ({ kind: 'contract', field: 'externalReference', value: reference }),
   findByIdentity: async (client, reference) => (await rentalApi(client).findContractByExternalReference(reference))?.id,
 };

@@ -8,6 +8,7 @@ import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
 import type { CustomFieldDefinitionManifest } from './manifest.js';
 import { planDefinitions } from './plan.js';
+import { exportDefinitions } from './export.js';
 
 declare module '../../core/manifest.js' {
   interface KindManifests {
@@ -32,6 +33,7 @@ export const customFieldDefinitionKind: KindDefinition<'CustomFieldDefinition'> 
   readLists: async (client) => ({ definitions: await customFieldsApi(client).listDefinitions() }),
   liveIdentities: (live) => live.definitions.map((d) => d.key),
   plan: planDefinitions,
+  exportLive: exportDefinitions,
   createdLookup: (key) => ({ kind: 'customFieldDefinition', field: 'key', value: key }),
   findByIdentity: async (client, key) => (await customFieldsApi(client).findDefinitionByKey(key))?.id,
 };

@@ -24,6 +24,7 @@ import type { CustomerManifest } from './manifest.js';
 import { normalizeContact } from './normalize.js';
 import { canonicalJson } from '../../core/canonical.js';
 import { planCustomers } from './plan.js';
+import { exportCustomers } from './export.js';
 
 declare module '../../core/manifest.js' {
   interface KindManifests {
@@ -50,7 +51,13 @@ function marking(live: LiveState, prune: KindName[]): boolean {
   return prune.includes('Customer') && live.definitions.some((d) => d.key === CUSTOMER_MARKER_KEY && d.entityType === 'CUSTOMER');
 }
 
-function customerReads(desired: DesiredState, live: LiveState, prune: KindName[]): DetailRead[] {
+function customerReads(desired: DesiredState, live: LiveState, prune: KindName[], exportAll: boolean): DetailRead[] {
+  if (exportAll) {
+    return live.customers.flatMap((c): DetailRead[] => [
+      valuesRead('Customer', 'CUSTOMER', c.id),
+      { kind: 'Customer', part: 'contacts', liveId: c.id, family: 'customers' },
+    ]);
+  }
   const docs = desiredOfKind(desired, 'Customer');
   const withMarker = marking(live, prune);
   const byReference = (c: Customer) => c.externalReference;
@@ -90,7 +97,7 @@ export const customerKind: KindDefinition<'Customer'> = {
   validation,
   emptyLive: () => ({ customers: [], contacts: {}, customerMarkers: {} }),
   readLists: async (client) => ({ customers: await customersApi(client).list() }),
-  detailReads: (desired, live, _refs, options) => customerReads(desired, live, options.prune),
+  detailReads: (desired, live, _refs, options) => customerReads(desired, live, options.prune, options.exportAll === true),
   readDetail: readCustomerDetail,
   storeDetail: storeCustomerDetail,
   ...valuesInventory,
@@ -101,6 +108,7 @@ export const customerKind: KindDefinition<'Customer'> = {
     change.op === 'create' && change.kind === 'Customer' && Array.isArray((change.after as { contacts?: unknown } | undefined)?.contacts) ? [`customers:${change.key}`] : [],
   liveIdentities: (live) => live.customers.map((c) => c.externalReference),
   plan: planCustomers,
+  exportLive: exportCustomers,
   createdLookup: (reference) => ({ kind: 'customer', field: 'externalReference', value: reference }),
   findByIdentity: async (client, reference) => (await customersApi(client).findByExternalReference(reference))?.id,
   findByContent: async (client, path, match, excluded) => {

@@ -10,6 +10,7 @@ import { pick, readValues, valuesInventory, setsFields, storeValues, valuesRead 
 import { depotExternalReference, depotKeyOf } from '../ownership.js';
 import type { DepotManifest } from './manifest.js';
 import { planDepots } from './plan.js';
+import { exportDepots } from './export.js';
 
 declare module '../../core/manifest.js' {
   interface KindManifests {
@@ -31,7 +32,8 @@ export const depotKind: KindDefinition<'Depot'> = {
   validation,
   emptyLive: () => ({ sites: [] }),
   readLists: async (client) => ({ sites: await sitesApi(client).list() }),
-  detailReads: (desired, live, refs) => {
+  detailReads: (desired, live, refs, options) => {
+    if (options.exportAll) return live.sites.filter((s) => s.type === 'DEPOT').map((s) => valuesRead('Depot', 'SITE', s.id));
     const withFields = new Set(
       desiredOfKind(desired, 'Depot')
         .filter((d) => setsFields(d.manifest.customFields))
@@ -45,6 +47,7 @@ export const depotKind: KindDefinition<'Depot'> = {
   listed: (live) => live.sites,
   liveIdentities: (live) => live.sites.map(depotKeyOf),
   plan: planDepots,
+  exportLive: exportDepots,
   createdLookup: (key) => ({ kind: 'site', field: 'externalReference', value: depotExternalReference(key) }),
   findByIdentity: async (client, key) => {
     const reference = depotExternalReference(key);

@@ -1,0 +1,101 @@
+/**
+ * `tug export`: the live account as manifests. Reads everything cold (the lists, then the per-object
+ * reads of every live object: `exportAll`), asks each kind to write its objects (ResourceKind.exportLive),
+ * and keeps only what validates: every object is checked as `tug validate` would check the exported files,
+ * and one with an error (a name too long for the schema, a reference to an object that was left out) is
+ * left out and reported with the validation message — until nothing has an error. So an export always
+ * validates clean, and whatever it could not write is in the report, never dropped silently.
+ */
+import type { ExportedObject, ExportSkip, KindName } from '../core/kind.js';
+import type { DesiredState } from '../core/state.js';
+import { REGISTRY } from '../kinds/registry.js';
+import { parseYaml } from '../manifests/yaml.js';
+import { validateDocuments } from '../manifests/validate.js';
+import type { ParsedDocument } from '../manifests/yaml.js';
+import { readLiveState } from '../plan/read-live.js';
+import type { TrackunitClient } from '../trackunit/client.js';
+import type { MetricsSnapshot } from '../trackunit/metrics.js';
+import { metricsDelta } from '../trackunit/metrics.js';
+import { renderObject } from './files.js';
+
+export interface ExportInput {
+  client: TrackunitClient;
+  /** The kinds to export (default: all). References to kinds not exported are kept: they name live objects. */
+  kinds?: readonly KindName[];
+  /** tug.yaml prune.kinds (how customers' markers are read). */
+  prune: KindName[];
+  now?: () => number;
+  /** Per-object reads done so far, of all (for progress). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportOutput {
+  objects: ExportedObject[];
+  skipped: ExportSkip[];
+  requests: MetricsSnapshot;
+  durationMs: number;
+  /** Per-object reads made. */
+  reads: number;
+}
+
+const EMPTY: DesiredState = { objects: [] };
+
+export async function runExport(input: ExportInput): Promise<ExportOutput> {
+  const now = input.now ?? Date.now;
+  const started = now();
+  const before = input.client.metricsSnapshot();
+  const read = await readLiveState(input.client, EMPTY, {
+    prune: input.prune,
+    exportAll: true,
+    now,
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+  });
+  const live = read.live;
+  const names = REGISTRY.exportNames(live);
+  const chosen = new Set(input.kinds ?? REGISTRY.kinds.map((k) => k.name));
+  const objects: ExportedObject[] = [];
+  const skipped: ExportSkip[] = [];
+  for (const kind of REGISTRY.kinds) {
+    if (!chosen.has(kind.name) || !kind.exportLive) continue;
+    const result = kind.exportLive(live, names);
+    objects.push(...result.objects);
+    skipped.push(...result.skipped);
+  }
+  const kept = keepValid(objects, skipped, chosen);
+  const reads = Object.values(read.freshness().kinds).reduce((n, k) => n + k.reads, 0);
+  return { objects: kept, skipped, requests: metricsDelta(before, input.client.metricsSnapshot()), durationMs: now() - started, reads };
+}
+
+/**
+ * The objects that validate, checked together (references, duplicates) until none has an error; the
+ * others go to `skipped` with the first error's message. References to kinds not exported are not
+ * errors: the export of one kind names objects that live in the account and in other files.
+ */
+function keepValid(objects: ExportedObject[], skipped: ExportSkip[], chosen: ReadonlySet<KindName>): ExportedObject[] {
+  const parsed: ParsedDocument[] = objects.map((o, i) => {
+    const result = parseYaml(renderObject(o), `#${i}`);
+    return result.documents[0]!;
+  });
+  let alive = objects.map((_, i) => i);
+  for (;;) {
+    const { diagnostics } = validateDocuments(alive.map((i) => parsed[i]!));
+    const failed = new Map<number, string>();
+    for (const d of diagnostics) {
+      if (d.severity !== 'error' || (d.code === 'unresolved_reference' && !refersToChosen(d.message, chosen))) continue;
+      const index = Number(d.file.slice(1));
+      if (!failed.has(index)) failed.set(index, d.message);
+    }
+    if (failed.size === 0) return alive.map((i) => objects[i]!);
+    for (const [index, message] of failed) {
+      const o = objects[index]!;
+      skipped.push({ kind: o.kind, liveId: o.liveId, label: o.identity, reason: `it would not validate: ${message}` });
+    }
+    alive = alive.filter((i) => !failed.has(i));
+  }
+}
+
+/** Does an unresolved-reference message (src/manifests/checks/references.ts) name a kind this export writes? */
+function refersToChosen(message: string, chosen: ReadonlySet<KindName>): boolean {
+  const kind = /is not defined by any (\w+) manifest/.exec(message)?.[1];
+  return kind === undefined || chosen.has(kind as KindName);
+}
