@@ -14,6 +14,8 @@
  *   apply    10 asset manifests changed (rental status), warm plan + apply (both checks) at T0 + 3 h
  *   naive    every object and per-object detail by its own GET, at tug's per-family limits
  *   lists    the lists only (for fleets whose cold plan would take hours)
+ *   export   `tug export` of the whole account (cold), written under the work directory
+ *   roundtrip validate that export, then a cold plan of it (expected: no change but adoptions)
  *
  *   npm run bench -- plan     env: BENCH_SCALE=1 (× 10,000 assets), BENCH_STEPS=cold,warm,changed,apply,naive,
  *                                  BENCH_RATE (REST req/s for both sides; default the shipped 10)
@@ -135,6 +137,26 @@ try {
       out.naive = r;
       const warm = out.warm as Result | undefined;
       if (warm) rows.push(['ratio naive / warm plan wall time', `${round(r.wallMs / warm.wallMs, 1)}x`]);
+    }
+    if (STEPS.includes('export')) {
+      const r = step({ ...base, step: 'export', nowMs: T0 });
+      rows.push(
+        ['export: wall (s)', round(r.wallMs / 1000, 1)],
+        ['export: requests (+ token)', `${r.requests} + ${r.tokenRequests}`],
+        ['export: per-object reads', r.reads],
+        ['export: peak RSS (MB), CPU (s)', `${r.peakRssMb}, ${round(r.cpuMs / 1000, 1)}`],
+        ['export: objects written, left out, files', `${r.objects}, ${r.skipped}, ${r.files}`],
+      );
+      out.export = r;
+    }
+    if (STEPS.includes('roundtrip')) {
+      const r = step({ ...base, step: 'roundtrip', nowMs: T0 });
+      rows.push(
+        ['round trip: documents, validate errors', `${r.documents}, ${r.validateErrors}`],
+        ['round trip: cold plan of the export: changes by op, errors', `${JSON.stringify(r.ops)}, ${r.planErrors}`],
+        ['round trip: plan requests, wall (s), peak RSS (MB)', `${r.requests}, ${round(r.wallMs / 1000, 1)}, ${r.peakRssMb}`],
+      );
+      out.roundtrip = r;
     }
     if (STEPS.includes('lists')) {
       const r = step({ ...base, step: 'lists' });

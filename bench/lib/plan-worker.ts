@@ -6,7 +6,8 @@
  *
  * Steps: `plan` (runPlan with the inventory in <dir>/state), `apply` (a plan, then applyPlan of it),
  * `lists` (the lists only), `naive` (every object and each per-object detail by its own GET, at the
- * same per-family limits as tug: what a Terraform REST provider does on refresh).
+ * same per-family limits as tug: what a Terraform REST provider does on refresh), `export` (`tug export`
+ * into <dir>/export), `roundtrip` (validate the export, then a cold plan of it: only adoptions expected).
  */
 import pLimit from 'p-limit';
 import { applyPlan } from '../../src/apply/index.js';
@@ -14,6 +15,8 @@ import { defaultProjectConfig } from '../../src/config/load.js';
 import type { RefreshMode } from '../../src/core/inventory.js';
 import { loadManifestSet } from '../../src/manifests/index.js';
 import { runPlan } from '../../src/plan/run-plan.js';
+import { runExport } from '../../src/export/run-export.js';
+import { layoutFiles, writeExport } from '../../src/export/files.js';
 import { REGISTRY, emptyLiveState } from '../../src/kinds/registry.js';
 import { toDesiredState } from '../../src/plan/desired.js';
 import { LocalStateStore } from '../../src/state/local-store.js';
@@ -28,7 +31,7 @@ import { sitesApi } from '../../src/trackunit/endpoints/sites.js';
 import type { LiveState } from '../../src/core/state.js';
 
 export interface WorkerInput {
-  step: 'plan' | 'apply' | 'lists' | 'naive';
+  step: 'plan' | 'apply' | 'lists' | 'naive' | 'export' | 'roundtrip';
   dir: string;
   url: string;
   /** The run's clock for the inventory (the bench's simulated hour). */
@@ -122,6 +125,33 @@ async function main(): Promise<unknown> {
       if (input.step === 'lists') return { manifestsMs: manifests.wallMs, ...lists, value: undefined, requests: listRequests, perFamily: perFamily(client) };
       const run = await measured(() => naive(client, lists.value));
       return { ...run, value: undefined, gets: run.value, requests: client.metricsSnapshot().totals.requests - listRequests };
+    }
+    if (input.step === 'export') {
+      const run = await measured(async () => {
+        const result = await runExport({ client, prune: [], now });
+        const files = layoutFiles(result.objects, 'kind');
+        await writeExport(`${input.dir}/export`, files, { irisUrl: input.url, account: 'bench', at: 'bench' }, { force: true });
+        return { objects: result.objects.length, skipped: result.skipped.length, files: files.length, reads: result.reads };
+      });
+      return { ...run, value: undefined, ...run.value, requests: client.metricsSnapshot().totals.requests, tokenRequests: client.metricsSnapshot().tokenRequests, perFamily: perFamily(client) };
+    }
+    if (input.step === 'roundtrip') {
+      const exported = { ...config, manifests: ['export/**/*.yaml'] };
+      const set = await loadManifestSet(exported, input.dir);
+      const errors = set.diagnostics.filter((d) => d.severity === 'error').length;
+      const run = await measured(() => runPlan({ client, config: exported, manifests: set, now }));
+      const planned = run.value.plan;
+      const ops: Record<string, number> = {};
+      for (const c of planned.changes) ops[c.op] = (ops[c.op] ?? 0) + 1;
+      return {
+        wallMs: run.wallMs,
+        peakRssMb: run.peakRssMb,
+        documents: set.documents.length,
+        validateErrors: errors,
+        ops,
+        planErrors: planned.problems.filter((p) => p.severity === 'error').length,
+        requests: run.value.liveRequests.totals.requests,
+      };
     }
     const manifests = await loadManifestSet(config, input.dir);
     const plan = await measured(() => runPlan({ client, config, manifests, now, inventory, ...(input.refresh ? { refresh: input.refresh } : {}) }));

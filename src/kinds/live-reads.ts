@@ -15,6 +15,12 @@ import type { EntityType } from './common.js';
 /** Does a manifest's `customFields` set anything? */
 export const setsFields = (customFields: Record<string, unknown> | undefined): boolean => customFields !== undefined && Object.keys(customFields).length > 0;
 
+/**
+ * Can an entity of this type hold a custom field value? Not when no definition (the account's, an app's
+ * or Trackunit's) applies to its type: `tug export` then skips reading the values of every such entity.
+ */
+export const hasFieldsFor = (live: LiveState, entityType: EntityType): boolean => live.definitions.some((d) => d.entityType === entityType);
+
 /** A live object a manifest names: its live id and the manifest's identity. */
 export interface Picked {
   id: string;

@@ -8,7 +8,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { assetsApi, type Asset } from '../../trackunit/endpoints/assets.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { readValues, setsFields, valuesInventory, storeValues, valuesRead } from '../live-reads.js';
+import { hasFieldsFor, readValues, setsFields, valuesInventory, storeValues, valuesRead } from '../live-reads.js';
 import { assetRefKey } from './identity.js';
 import type { AssetManifest } from './manifest.js';
 import { resolvePins, type PinResolution, type PinsResult } from './pins.js';
@@ -43,7 +43,7 @@ export const assetKind: KindDefinition<'Asset'> = {
     return { assets, pins: pins.pins, ...(pins.snapshot ? { pinSource: pins.snapshot } : {}) };
   },
   detailReads: (desired, live, refs, options) => {
-    if (options.exportAll) return live.assets.map((a) => valuesRead('Asset', 'ASSET', a.id));
+    if (options.exportAll) return hasFieldsFor(live, 'ASSET') ? live.assets.map((a) => valuesRead('Asset', 'ASSET', a.id)) : [];
     const ids = new Map<string, string>();
     for (const doc of desiredOfKind(desired, 'Asset')) {
       if (!setsFields(doc.manifest.customFields)) continue;

@@ -13,7 +13,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { rentalApi, type Contract, type ContractItem } from '../../trackunit/endpoints/rental.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
+import { hasFieldsFor, pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import type { ContractManifest } from './manifest.js';
 import { planContracts } from './plan.js';
 import { exportContracts } from './export.js';
@@ -65,9 +65,10 @@ export const contractKind: KindDefinition<'Contract'> = {
   readLists: async (client) => ({ contracts: await rentalApi(client).listContracts() }),
   detailReads: (desired, live, refs, options) => {
     if (options.exportAll) {
+      const values = hasFieldsFor(live, 'RENTAL_CONTRACT');
       return live.contracts.flatMap((c): DetailRead[] => [
         { kind: 'Contract', part: 'contractItems', liveId: c.id, family: 'rental' },
-        valuesRead('Contract', 'RENTAL_CONTRACT', c.id),
+        ...(values ? [valuesRead('Contract', 'RENTAL_CONTRACT', c.id)] : []),
       ]);
     }
     const docs = desiredOfKind(desired, 'Contract');

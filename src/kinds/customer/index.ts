@@ -18,7 +18,7 @@ import type { DetailRead, KindName } from '../../core/kind.js';
 import type { TrackunitClient } from '../../trackunit/client.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
+import { hasFieldsFor, pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import { CUSTOMER_MARKER_KEY } from '../ownership.js';
 import type { CustomerManifest } from './manifest.js';
 import { normalizeContact } from './normalize.js';
@@ -53,8 +53,9 @@ function marking(live: LiveState, prune: KindName[]): boolean {
 
 function customerReads(desired: DesiredState, live: LiveState, prune: KindName[], exportAll: boolean): DetailRead[] {
   if (exportAll) {
+    const values = hasFieldsFor(live, 'CUSTOMER');
     return live.customers.flatMap((c): DetailRead[] => [
-      valuesRead('Customer', 'CUSTOMER', c.id),
+      ...(values ? [valuesRead('Customer', 'CUSTOMER', c.id)] : []),
       { kind: 'Customer', part: 'contacts', liveId: c.id, family: 'customers' },
     ]);
   }

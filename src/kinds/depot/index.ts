@@ -6,7 +6,7 @@ import { desiredOfKind } from '../../core/state.js';
 import { sitesApi, type Site } from '../../trackunit/endpoints/sites.js';
 import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
-import { pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
+import { hasFieldsFor, pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import { depotExternalReference, depotKeyOf } from '../ownership.js';
 import type { DepotManifest } from './manifest.js';
 import { planDepots } from './plan.js';
@@ -33,7 +33,7 @@ export const depotKind: KindDefinition<'Depot'> = {
   emptyLive: () => ({ sites: [] }),
   readLists: async (client) => ({ sites: await sitesApi(client).list() }),
   detailReads: (desired, live, refs, options) => {
-    if (options.exportAll) return live.sites.filter((s) => s.type === 'DEPOT').map((s) => valuesRead('Depot', 'SITE', s.id));
+    if (options.exportAll) return hasFieldsFor(live, 'SITE') ? live.sites.filter((s) => s.type === 'DEPOT').map((s) => valuesRead('Depot', 'SITE', s.id)) : [];
     const withFields = new Set(
       desiredOfKind(desired, 'Depot')
         .filter((d) => setsFields(d.manifest.customFields))
