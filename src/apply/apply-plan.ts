@@ -13,6 +13,11 @@ import { sealHolds } from '../core/plan-digest.js';
 import { ExitCode, LockError, TugError } from '../errors.js';
 import type { ManifestSet } from '../manifests/index.js';
 import { runPlan } from '../plan/run-plan.js';
+import { manifestPrints, saveApplied } from '../plan/applied-store.js';
+import { toDesiredState } from '../plan/desired.js';
+import { agreedObjects } from '../core/drift.js';
+import { targetMatcher } from '../core/targets.js';
+import { sourcesOfChange } from '../kinds/registry.js';
 import { assertSameSources, sourceFiles } from '../plan/source.js';
 import { renderPlanJson } from '../render/plan-json.js';
 import { accountOf, LocalStateStore, startLeaseRenewal, type AccountState, type JournalWriter, type LockInfo, type StateStore } from '../state/index.js';
@@ -144,6 +149,19 @@ const replan = (input: ApplyInput, stores: Stores) =>
     mustRead: input.plan.changes,
   });
 
+/**
+ * For `tug drift`: the manifests the account agrees with now (the convergence plan neither changes nor
+ * faults them), within the plan's targets; the whole record when the plan had none.
+ */
+async function recordApplied(input: ApplyInput, stores: Stores, after: Plan): Promise<string | undefined> {
+  const targets = input.plan.source.targets;
+  const matchers = targets.map(targetMatcher);
+  const current = manifestPrints(toDesiredState(input.manifests.documents));
+  const inScope = new Map([...current].filter(([key]) => matchers.length === 0 || matchers.some((m) => m(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)))));
+  const agreed = agreedObjects(after, inScope, sourcesOfChange);
+  return saveApplied(stores.inventory, accountOf(input.client.config).key, agreed, { replace: targets.length === 0 });
+}
+
 /** Plans again, re-checks safety, refuses stale changes; returns the changes decided without running. */
 async function checkFresh(input: ApplyInput, stores: Stores, prior: PriorRun): Promise<Map<string, ChangeOutcome>> {
   const { plan: fresh } = await replan(input, stores);
@@ -171,8 +189,11 @@ async function applyLocked(input: ApplyInput, stores: Stores, lockLost: () => Lo
     const run = await execute(input, journal, prior, decided, { started, now, lockLost });
     const stoppedBy = journal.failure ?? lockLost();
     if (stoppedBy) throw interrupted(stoppedBy, run.outcomes);
-    const convergence = checkConvergence((await replan(input, stores)).plan, run.outcomes);
+    const after = (await replan(input, stores)).plan;
+    const convergence = checkConvergence(after, run.outcomes);
     const report = buildReport(input, journal, run, convergence, before, now() - started, prior);
+    const recorded = await recordApplied(input, stores, after);
+    if (recorded) report.warnings = [recorded];
     await journal.finish(journalSummary(report));
     return report;
   } finally {

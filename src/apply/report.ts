@@ -53,6 +53,8 @@ export interface ApplyReport {
    * still to do that this run did not apply on purpose or because they failed (they need another run).
    */
   convergence: { ok: boolean; checked: boolean; remaining: RemainingDifference[]; pending: number };
+  /** What the user should know that did not change the outcome (e.g. the record for `tug drift` could not be saved). */
+  warnings?: string[];
 }
 
 /** One line per remaining difference, the same words in text and markdown. */

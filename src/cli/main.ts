@@ -12,6 +12,7 @@ import { runApplyCommand, type ApplyFlags } from './commands/apply.js';
 import { runDemo } from './commands/demo.js';
 import { runDoctorCommand, type DoctorFlags } from './commands/doctor.js';
 import { runExportCommand, type ExportFlags } from './commands/export.js';
+import { runDriftCommand, type DriftFlags } from './commands/drift.js';
 import { runValidate, type ValidateFlags } from './commands/validate.js';
 import { runPlanCommand, type PlanFlags } from './commands/plan.js';
 import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
@@ -125,6 +126,21 @@ function exportCommand(program: Command, ctx: RunContext, outcome: CommandOutcom
     });
 }
 
+function driftCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
+  program
+    .command('drift')
+    .description('Compare the whole account with the manifests (read-only, everything read live) and classify each difference')
+    .addOption(new Option('--format <format>', 'output: text, markdown (an issue body) or json').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--fail-on <classes>', 'exit 2 only for drift of these classes: 1-5 or live-changed, git-ahead, deleted, unmanaged, irreversible (default: all)', collect)
+    .option('--config <file>', 'project configuration (default: ./tug.yaml)')
+    .option('--iris-url <url>', 'Iris API base URL (overrides tug.yaml and TRACKUNIT_IRIS_URL)')
+    .option('--auth-url <url>', 'authorization server base URL')
+    .option('--sandbox', 'compare against an embedded sandbox with the demo fleet', false)
+    .action(async (flags: DriftFlags) => {
+      outcome.exitCode = await runDriftCommand(flags, ctx);
+    });
+}
+
 function applyCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('apply')
@@ -221,7 +237,7 @@ function demoCommand(program: Command, ctx: RunContext, outcome: CommandOutcome)
 }
 
 /** Every command, in the order `tug --help` lists them. */
-const COMMANDS = [sandboxCommand, validateCommand, planCommand, applyCommand, exportCommand, doctorCommand, snapshotCommand, unlockCommand, stateCommand, demoCommand];
+const COMMANDS = [sandboxCommand, validateCommand, planCommand, applyCommand, driftCommand, exportCommand, doctorCommand, snapshotCommand, unlockCommand, stateCommand, demoCommand];
 
 export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCode: ExitCode.ok }): Command {
   const program = rootCommand(ctx);

@@ -20,7 +20,8 @@
  * src/kinds/env.ts binds; the core only passes those values through.
  */
 import type { Json } from './canonical.js';
-import type { Change, PlanProblem } from './plan.js';
+import type { Change, Plan, PlanProblem } from './plan.js';
+import type { DriftItem } from './drift.js';
 import type { KindPlan, PlanInput } from './planner.js';
 import type { KindName, ManifestOf } from './manifest.js';
 import type { DesiredState, LiveState } from './state.js';
@@ -177,6 +178,11 @@ export interface ResourceKind<K extends KindName = KindName, E extends KindEnv =
    * the Contract manifests whose items are on the asset.
    */
   sourcesOf?(change: Change): string[];
+  /**
+   * `tug drift`: what of this kind a full plan shows that is drift of class 4 (an object in a prune scope
+   * tug does not manage) or 5 (changed in Trackunit in a way tug cannot revert), see src/core/drift.ts.
+   */
+  driftOf?(plan: Plan, live: LiveState, options: { prune: KindName[] }): DriftItem[];
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import type { KindName, KindRegistry, Manifest } from '../core/kind.js';
 import type { LiveState } from '../core/state.js';
+import type { Change } from '../core/plan.js';
 import { assetKind } from './asset/index.js';
 import { contractKind } from './contract/index.js';
 import { customFieldDefinitionKind } from './custom-field-definition/index.js';
@@ -59,6 +60,12 @@ export function kindNamed(name: string): TugKind | undefined {
  */
 export function identityOf(manifest: Manifest): string | undefined {
   return (KINDS[manifest.kind] as TugKind).identity(manifest);
+}
+
+/** `Kind/identity` of the manifests a change was planned from: what the kinds say (sourcesOf), else its own. */
+export function sourcesOfChange(change: Change): string[] {
+  const named = ALL.flatMap((k) => k.sourcesOf?.(change) ?? []);
+  return named.length > 0 ? [...new Set(named)] : [`${change.kind}/${change.id}`];
 }
 
 /** A live state with every kind's lists and details empty. */

@@ -51,6 +51,8 @@ export interface RunPlanInput {
   refresh?: RefreshMode;
   /** Changes whose per-object reads are made live whatever the inventory holds (apply: the saved plan's). */
   mustRead?: readonly Change[];
+  /** Return the live state the plan compared (`tug drift` classifies what the plan leaves out with it). */
+  keepLive?: boolean;
 }
 
 export interface RunPlanResult {
@@ -67,6 +69,8 @@ export interface RunPlanResult {
    * The caller decides: `tug plan` refuses them; apply's re-plan, whose targeted deletes are gone, does not.
    */
   unmatchedTargets?: UnmatchedTarget[];
+  /** The live state compared (with `keepLive`). */
+  live?: LiveState;
 }
 
 /** A plan of a manifest set with errors would plan the wrong thing: refuse, and point at validate. */
@@ -114,6 +118,7 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     durationMs: now() - started,
     ...(live.pinSource ? { iso: live.pinSource } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
+    ...(input.keepLive ? { live } : {}),
   };
 }
 

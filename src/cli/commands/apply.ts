@@ -146,6 +146,7 @@ export async function runApplyCommand(file: string | undefined, flags: ApplyFlag
       ...(maxChanges !== undefined ? { maxChanges } : {}),
       ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
     }).finally(progress.end);
+    for (const warning of report.warnings ?? []) writeLine(ctx.stderr, ctx.color.yellow(`warning: ${warning}`));
     if (flags.format === 'json') writeLine(ctx.stdout, JSON.stringify(report, null, 2));
     else if (flags.format === 'markdown') ctx.stdout.write(renderApplyMarkdown(report));
     else ctx.stdout.write(renderApplyText(report, ctx.color));

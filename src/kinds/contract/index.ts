@@ -15,7 +15,7 @@ import type { KindDefinition } from '../env.js';
 import * as validation from './checks.js';
 import { hasFieldsFor, pick, readValues, valuesInventory, setsFields, storeValues, valuesRead } from '../live-reads.js';
 import type { ContractManifest } from './manifest.js';
-import { planContracts } from './plan.js';
+import { IRREVERSIBLE, planContracts } from './plan.js';
 import { exportContracts } from './export.js';
 import type { NormalItem } from './rental-payload.js';
 import { readTelemetry, storeTelemetry, telemetryReads, type AssetTelemetry } from './telemetry.js';
@@ -120,6 +120,16 @@ export const contractKind: KindDefinition<'Contract'> = {
   liveIdentities: (live) => live.contracts.map((c) => c.externalReference),
   plan: planContracts,
   exportLive: exportContracts,
+  // A sync is planned from its Asset manifest and the Contract manifests whose items are on the asset.
+  sourcesOf: (change) => (change.op === 'sync' ? [`Asset/${change.id}`, ...new Set(payloadContracts(change).map((r) => `Contract/${r}`))] : []),
+  driftOf: (plan) => {
+    const irreversible = (text: string) => IRREVERSIBLE.some((pattern) => pattern.test(text));
+    const fromProblems = plan.problems.filter((p) => irreversible(p.message)).map((p) => ({ class: 5 as const, kind: p.kind, id: p.id, message: p.message }));
+    const fromNotes = plan.changes.flatMap((c) =>
+      c.notes.filter(irreversible).map((note) => ({ class: 5 as const, kind: c.kind, id: c.id, ...(c.liveId ? { liveId: c.liveId } : {}), message: note })),
+    );
+    return [...fromProblems, ...fromNotes];
+  },
   createdLookup: (reference) => ({ kind: 'contract', field: 'externalReference', value: reference }),
   findByIdentity: async (client, reference) => (await rentalApi(client).findContractByExternalReference(reference))?.id,
 };

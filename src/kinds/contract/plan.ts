@@ -29,6 +29,11 @@ import { LEVELS } from '../levels.js';
 
 const staleMessage = (item: string) =>
   `item ${item} is on the asset in Trackunit but in no manifest; the Rental API cannot remove items — set its offRentDate or the contract's status instead`;
+const movedMessage = (reference: string, boundTo: string) =>
+  `contract ${reference} is bound to customer ${boundTo} in Trackunit; the Rental API cannot move a contract to another customer`;
+
+/** What this planner says (as problems, or notes on a sync) about changes in Trackunit it cannot revert: drift class 5. */
+export const IRREVERSIBLE = [/^item .* is on the asset in Trackunit but in no manifest; the Rental API cannot remove items/s, /^contract .* the Rental API cannot move a contract to another customer$/s];
 
 const firstSorted = (values: string[]) => [...values].sort()[0];
 
@@ -132,7 +137,7 @@ function planContractDocs(input: PlanInput, index: LiveRentalIndex, syncsByContr
     if ((m.items ?? []).length === 0) problem("a contract reaches Trackunit only through its items' synchronization; this one has none", ['externalReference'], 'warning');
     const boundTo = live ? index.customerRefs.get(live.customerId) : undefined;
     if (live && boundTo !== m.customer) {
-      problem(`contract ${m.externalReference} is bound to customer ${boundTo ?? live.customerId} in Trackunit; the Rental API cannot move a contract to another customer`, ['customer'], 'error');
+      problem(movedMessage(m.externalReference, boundTo ?? live.customerId), ['customer'], 'error');
     }
     const change = planContractFields(doc, live, input, fieldTypes, syncsByContract.get(m.externalReference) ?? []);
     if (change) plan.changes.push(change);

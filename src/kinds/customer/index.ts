@@ -110,6 +110,13 @@ export const customerKind: KindDefinition<'Customer'> = {
   liveIdentities: (live) => live.customers.map((c) => c.externalReference),
   plan: planCustomers,
   exportLive: exportCustomers,
+  driftOf: (plan, live, { prune }) => {
+    if (!prune.includes('Customer')) return [];
+    const named = new Set(live.customers.filter((c) => c.externalReference).map((c) => c.id));
+    return plan.unmanaged
+      .filter((u) => u.kind === 'Customer' && named.has(u.liveId))
+      .map((u) => ({ class: 4 as const, kind: 'Customer', id: u.label, liveId: u.liveId, message: 'a customer tug does not manage; adopt it with a manifest (`tug export` writes one) to bring it under git' }));
+  },
   createdLookup: (reference) => ({ kind: 'customer', field: 'externalReference', value: reference }),
   findByIdentity: async (client, reference) => (await customersApi(client).findByExternalReference(reference))?.id,
   findByContent: async (client, path, match, excluded) => {

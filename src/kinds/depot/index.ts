@@ -48,6 +48,13 @@ export const depotKind: KindDefinition<'Depot'> = {
   liveIdentities: (live) => live.sites.map(depotKeyOf),
   plan: planDepots,
   exportLive: exportDepots,
+  driftOf: (plan, live, { prune }) => {
+    if (!prune.includes('Depot')) return [];
+    const depots = new Set(live.sites.filter((s) => s.type === 'DEPOT').map((s) => s.id));
+    return plan.unmanaged
+      .filter((u) => u.kind === 'Depot' && depots.has(u.liveId))
+      .map((u) => ({ class: 4 as const, kind: 'Depot', id: u.label, liveId: u.liveId, message: 'a DEPOT site tug does not manage; adopt it with a manifest (`tug export` writes one) to bring it under git' }));
+  },
   createdLookup: (key) => ({ kind: 'site', field: 'externalReference', value: depotExternalReference(key) }),
   findByIdentity: async (client, key) => {
     const reference = depotExternalReference(key);
