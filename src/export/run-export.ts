@@ -53,25 +53,27 @@ export async function runExport(input: ExportInput): Promise<ExportOutput> {
   const live = read.live;
   const names = REGISTRY.exportNames(live);
   const chosen = new Set(input.kinds ?? REGISTRY.kinds.map((k) => k.name));
+  // Every kind is written and checked together, so an object of a chosen kind is judged with what it
+  // refers to (a depot, a definition); only the chosen kinds are returned.
   const objects: ExportedObject[] = [];
   const skipped: ExportSkip[] = [];
   for (const kind of REGISTRY.kinds) {
-    if (!chosen.has(kind.name) || !kind.exportLive) continue;
-    const result = kind.exportLive(live, names);
+    const result = kind.exportLive?.(live, names);
+    if (!result) continue;
     objects.push(...result.objects);
     skipped.push(...result.skipped);
   }
-  const kept = keepValid(objects, skipped, chosen);
+  const kept = keepValid(objects, skipped).filter((o) => chosen.has(o.kind));
+  const reported = skipped.filter((s) => chosen.has(s.kind));
   const reads = Object.values(read.freshness().kinds).reduce((n, k) => n + k.reads, 0);
-  return { objects: kept, skipped, requests: metricsDelta(before, input.client.metricsSnapshot()), durationMs: now() - started, reads };
+  return { objects: kept, skipped: reported, requests: metricsDelta(before, input.client.metricsSnapshot()), durationMs: now() - started, reads };
 }
 
 /**
  * The objects that validate, checked together (references, duplicates) until none has an error; the
- * others go to `skipped` with the first error's message. References to kinds not exported are not
- * errors: the export of one kind names objects that live in the account and in other files.
+ * others go to `skipped` with the first error's message.
  */
-function keepValid(objects: ExportedObject[], skipped: ExportSkip[], chosen: ReadonlySet<KindName>): ExportedObject[] {
+function keepValid(objects: ExportedObject[], skipped: ExportSkip[]): ExportedObject[] {
   const parsed: ParsedDocument[] = objects.map((o, i) => {
     const result = parseYaml(renderObject(o), `#${i}`);
     return result.documents[0]!;
@@ -81,7 +83,7 @@ function keepValid(objects: ExportedObject[], skipped: ExportSkip[], chosen: Rea
     const { diagnostics } = validateDocuments(alive.map((i) => parsed[i]!));
     const failed = new Map<number, string>();
     for (const d of diagnostics) {
-      if (d.severity !== 'error' || (d.code === 'unresolved_reference' && !refersToChosen(d.message, chosen))) continue;
+      if (d.severity !== 'error') continue;
       const index = Number(d.file.slice(1));
       if (!failed.has(index)) failed.set(index, d.message);
     }
@@ -92,10 +94,4 @@ function keepValid(objects: ExportedObject[], skipped: ExportSkip[], chosen: Rea
     }
     alive = alive.filter((i) => !failed.has(i));
   }
-}
-
-/** Does an unresolved-reference message (src/manifests/checks/references.ts) name a kind this export writes? */
-function refersToChosen(message: string, chosen: ReadonlySet<KindName>): boolean {
-  const kind = /is not defined by any (\w+) manifest/.exec(message)?.[1];
-  return kind === undefined || chosen.has(kind as KindName);
 }
