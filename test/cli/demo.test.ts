@@ -14,6 +14,8 @@ describe('tug demo', () => {
     expect(stdout).toContain('Plan: 28 to create, 30 to update, 30 to sync, 0 to delete.');
     expect(stdout).toMatch(/Applied: 88 changes applied, 0 failed — \d+ API requests/);
     expect(stdout).toContain('5. Planned again: No changes. The account matches the manifests. The sandbox saw 139 writes in all.');
+    // An edit behind tug's back, which drift classifies as changed in Trackunit (apply recorded what it applied).
+    expect(stdout).toMatch(/^6\. Edited Depot\/aarhus's description in Trackunit behind tug's back; `tug drift` read everything live \(\d+ requests\):\n {5}\(1\) live-changed: update Depot\/aarhus \(description\)$/m);
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(
       'Next: `npx tug plan --config examples/tug.yaml` (the same plan against a fresh sandbox), `npx tug sandbox` for a sandbox that keeps running, `npx tug doctor --sandbox`.',
     );

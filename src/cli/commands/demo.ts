@@ -2,7 +2,8 @@
  * `tug demo`: the README's main command on a fresh clone. In one process it starts the embedded sandbox
  * with the demo seed, validates the example repository (examples/), plans it, applies the plan over real
  * HTTP through the same client, lock and journal a user's apply goes through, then plans again to show
- * the account now matches the manifests (an empty plan). The numbers printed are measured, not canned.
+ * the account now matches the manifests (an empty plan). Last, someone edits a depot in Trackunit behind
+ * tug's back, and `tug drift` finds it and says which way it moved. The numbers printed are measured, not canned.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,9 @@ import { DEFAULT_CREDENTIALS, startSandbox } from '../../sandbox/index.js';
 import { TrackunitClient } from '../../trackunit/client.js';
 import { clientConfig } from '../../trackunit/config.js';
 import { writeLine, type RunContext } from '../context.js';
+import { runDrift } from '../../drift/run-drift.js';
+import { DRIFT_CLASSES } from '../../core/drift.js';
+import { sitesApi, siteWrites } from '../../trackunit/endpoints/sites.js';
 
 /** examples/ sits at the package root, three levels above this file in src/ and in dist/ alike. */
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
@@ -68,6 +72,15 @@ export async function runDemo(ctx: RunContext): Promise<number> {
     const live = kinds.reduce((n, k) => n + k.live, 0);
     out(`${c.bold('5.')} Planned again: ${summaryLine(second.plan)} The sandbox saw ${plural(sandbox.requestLog.count((e) => e.write), 'write')} in all.`);
     out(c.dim(`     (${plural(second.liveRequests.totals.requests, 'read request')}: the lists, and ${plural(live, 'per-object read')} live; ${formatCount(fromInventory)} from the inventory, re-checked within 24 h)`));
+    // Someone edits a depot in Manager: drift classifies it as changed in Trackunit, not as git ahead.
+    const site = (await sitesApi(client).list()).find((s) => s.externalReference === 'tug:depot/aarhus');
+    if (site) {
+      const edit = siteWrites.update(site.id, { description: 'Edited in Manager' });
+      await client.request({ family: edit.family, method: edit.method, path: edit.path, body: edit.body, idempotent: true });
+      const drift = await runDrift({ client, config, manifests, state: new LocalStateStore(stateDir), inventory, now: ctx.now });
+      out(`${c.bold('6.')} Edited Depot/aarhus's description in Trackunit behind tug's back; \`tug drift\` read everything live (${plural(drift.requests, 'request')}):`);
+      for (const item of drift.items) out(`     (${item.class}) ${DRIFT_CLASSES[item.class].name}: ${item.op ?? ''} ${item.kind}/${item.id}${item.fields ? ` (${item.fields.map((f) => f.slice(1)).join(', ')})` : ''}`);
+    }
     out();
     out(c.dim(NEXT));
     return second.plan.changes.length === 0 ? applyExitCode(report) : 1;
