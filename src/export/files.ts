@@ -36,6 +36,9 @@ const KIND_FILES: Record<KindName, string> = {
 const FLOW_KEYS = new Set(['coordinates', 'asset', 'adopt', 'rentalRate']);
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** An id as comment text: as is when plain, else JSON-quoted, so a line break in it cannot start YAML content. */
+const commentSafe = (id: string) => (/^[A-Za-z0-9._:@/-]+$/.test(id) ? id : JSON.stringify(id));
+
 /** One object as a YAML document, the live id as a comment above it. */
 export function renderObject(object: ExportedObject): string {
   const doc = new Document(object.manifest);
@@ -45,7 +48,7 @@ export function renderObject(object: ExportedObject): string {
       if (isSeq(pair.value) || isMap(pair.value)) pair.value.flow = true;
     },
   });
-  return `# live id: ${object.liveId}\n${doc.toString({ lineWidth: 0, minContentWidth: 0 })}`;
+  return `# live id: ${commentSafe(object.liveId)}\n${doc.toString({ lineWidth: 0, minContentWidth: 0 })}`;
 }
 
 export interface ExportFile {
@@ -92,7 +95,7 @@ const HEADER_MARK = '# Exported by `tug export`';
 
 export function renderFile(file: ExportFile, header: ExportHeader): string {
   const head = [
-    `${HEADER_MARK} from ${header.irisUrl} (account ${header.account}) at ${header.at}.`,
+    `${HEADER_MARK} from ${commentSafe(header.irisUrl)} (account ${commentSafe(header.account)}) at ${commentSafe(header.at)}.`,
     '# The comment above each document is its live id; `adopt:` binds a depot tug does not manage yet.',
     '# See README.md, "Adopting an existing account".',
   ].join('\n');

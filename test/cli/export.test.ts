@@ -208,3 +208,12 @@ describe('depot keys from names', () => {
     expect(keyFromName('x'.repeat(300))).toHaveLength(90);
   });
 });
+
+describe('export files', () => {
+  it('a live id with a line break cannot add YAML to the file: it is quoted in its comment', async () => {
+    const { renderObject } = await import('../../src/export/files.js');
+    const text = renderObject({ kind: 'Depot', identity: 'x', liveId: 'id\nkind: Customer', manifest: { kind: 'Depot', key: 'x', name: 'X', address: {} } });
+    expect(text.split('\n')[0]).toBe('# live id: "id\\nkind: Customer"');
+    expect(text.match(/^kind:/gm)).toHaveLength(1);
+  });
+});
