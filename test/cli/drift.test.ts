@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
-import { Store } from '../../src/sandbox/store.js';
+import type { Store } from '../../src/sandbox/store.js';
+import { resetStore } from '../support/desired-model.js';
 import { start, V2 } from '../sandbox/helpers.js';
 import { runCli } from './run-cli.js';
 
@@ -33,14 +34,7 @@ const drift = async (...flags: string[]) => {
 };
 
 /** Puts the store back to the state right after the apply. */
-function restore(): void {
-  const fresh = Store.fromSnapshot(structuredClone(applied));
-  for (const name of ['sites', 'customers', 'contacts', 'definitions', 'values', 'assets', 'contracts', 'contractItems', 'pendingSyncs'] as const) {
-    const map = sandbox.store[name] as Map<string, unknown>;
-    map.clear();
-    for (const [id, record] of fresh[name] as Map<string, unknown>) map.set(id, record);
-  }
-}
+const restore = () => resetStore(sandbox.store, applied);
 
 beforeAll(async () => {
   sandbox = await start();

@@ -238,9 +238,9 @@ export function toManifestSet(docs: Doc[], block: boolean): ManifestSet {
   return { documents: validated.documents, diagnostics, files: ['manifests/generated.yaml'], documentCount: parsed.documents.length };
 }
 
-/** Put the served store back to the demo seed, ids included, so each run starts from the same account. */
-export function resetStore(target: Store): void {
-  const fresh = Store.fromSnapshot(structuredClone(DEMO));
+/** Put the served store back to a snapshot (default the demo seed), ids included, so each run starts from the same account. */
+export function resetStore(target: Store, snapshot: ReturnType<Store['toSnapshot']> = DEMO): void {
+  const fresh = Store.fromSnapshot(structuredClone(snapshot));
   for (const name of ['sites', 'customers', 'contacts', 'definitions', 'values', 'assets', 'contracts', 'contractItems', 'pendingSyncs'] as const) {
     const map = target[name] as Map<string, unknown>;
     map.clear();
@@ -248,5 +248,5 @@ export function resetStore(target: Store): void {
   }
   target.customerAssets = fresh.customerAssets;
   target.account = fresh.account;
-  (target as unknown as { idCounter: number }).idCounter = DEMO.idCounter;
+  (target as unknown as { idCounter: number }).idCounter = snapshot.idCounter;
 }
