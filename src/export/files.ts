@@ -169,9 +169,10 @@ export async function writeExport(outDir: string, files: readonly ExportFile[], 
       },
     );
   }
+  const result: WriteResult = { written: [], unchanged: [], others: [] };
+  if (targets.length === 0) return result;
   await mkdir(outDir, { recursive: true });
   const root = await realpath(outDir);
-  const result: WriteResult = { written: [], unchanged: [], others: [] };
   for (const t of targets) await checkedDirectory(root, t.path);
   for (const t of targets) {
     const text = renderFile(t.file, header);
