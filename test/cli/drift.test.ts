@@ -66,6 +66,8 @@ describe('tug drift', () => {
     const text = await runCli(['drift'], { cwd: dir, env });
     expect(text.stdout).toContain('No drift: the account matches the manifests.');
     expect(text.stderr).toMatch(/Compared every object live with \d+ API requests/);
+    const shown = await runCli(['state', 'show'], { cwd: dir, env });
+    expect(shown.stdout).toMatch(new RegExp(`^ {2}Record of what was applied \\(tug drift\\): ${report!.applied.objects} manifests$`, 'm'));
   });
 
   it('class 1: a managed field changed in Trackunit', async () => {

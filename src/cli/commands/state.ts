@@ -15,6 +15,7 @@ import { describeHolder, type Account, type JournalInfo, type LockStatus, type S
 import { safePath } from '../../trackunit/errors.js';
 import { writeLine, type RunContext } from '../context.js';
 import { inventorySummary, type InventorySummary } from '../../plan/inventory-store.js';
+import { loadApplied } from '../../plan/applied-store.js';
 import { INVENTORY_KINDS } from '../../plan/run-plan.js';
 import { formatCount } from '../../render/count.js';
 import { accountsInScope, openProjectState, type StateFlags } from '../state-scope.js';
@@ -32,6 +33,8 @@ interface AccountView {
   journals?: JournalInfo[];
   iso: UrlBudget[];
   inventory: InventorySummary;
+  /** tug drift's record of what was last applied: how many manifests, or why it would be discarded. */
+  applied: { objects: number; discarded?: string };
 }
 
 interface StateView {
@@ -80,7 +83,9 @@ async function viewOf(store: StateStore, account: Account, now: number): Promise
   const state = store.account(account);
   const iso = await (await state.iso()).budget(now);
   const inventory = await inventorySummary(state.kv, account.key, INVENTORY_KINDS);
-  return { account: account.key, ...(account.irisUrl ? { irisUrl: account.irisUrl } : {}), iso, inventory };
+  const record = await loadApplied(state.kv, account.key);
+  const applied = { objects: record.applied.size, ...(record.discarded ? { discarded: record.discarded } : {}) };
+  return { account: account.key, ...(account.irisUrl ? { irisUrl: account.irisUrl } : {}), iso, inventory, applied };
 }
 
 function textOf(view: StateView, empty: boolean, now: number): string[] {
@@ -99,6 +104,11 @@ function textOf(view: StateView, empty: boolean, now: number): string[] {
     lines.push(a.iso.length === 0 ? '  ISO 15143-3: nothing requested yet' : `  ISO 15143-3 budget (${a.iso.length} URL${a.iso.length === 1 ? '' : 's'}):`);
     for (const u of a.iso) lines.push(`    ${isoText(u, now)}`);
     lines.push(...inventoryText(a.inventory));
+    lines.push(
+      a.applied.discarded
+        ? `  Record of what was applied: ${printable(a.applied.discarded)}`
+        : `  Record of what was applied (tug drift): ${a.applied.objects === 0 ? 'none yet (apply writes it)' : `${formatCount(a.applied.objects)} manifests`}`,
+    );
   }
   return lines;
 }
