@@ -66,6 +66,25 @@ afterAll(async () => {
 });
 
 describe('tug export', () => {
+  it('an adoption reviewed, then the site edited in Trackunit before apply: apply refuses it as stale (exit 4) and writes nothing', async () => {
+    const dir = project('stale');
+    expect((await runCli(['export', '--kinds', 'CustomFieldDefinition,Depot'], { cwd: dir, env })).code).toBe(0);
+    const planned = await runCli(['plan', '--out', 'plan.json'], { cwd: dir, env });
+    expect(planned.stdout).toMatch(/^~ adopt Depot\/nordic-rental-odense$/m);
+    const site = [...sandbox.store.sites.values()].find((x) => x.name === 'Nordic Rental Odense')!;
+    const writes = sandbox.requestLog.count((e) => e.write);
+    site.name = 'Odense (renamed in Manager)';
+    try {
+      const applied = await runCli(['apply', 'plan.json'], { cwd: dir, env });
+      expect(applied.code, applied.stderr).toBe(4);
+      expect(applied.stderr).toMatch(/Depot\/nordic-rental-odense \(adopt\)/);
+      expect(sandbox.requestLog.count((e) => e.write)).toBe(writes);
+      expect(site.externalReference).toBeNull();
+    } finally {
+      site.name = 'Nordic Rental Odense';
+    }
+  }, 60_000);
+
   it('round-trips: validate has 0 errors, the plan only adopts, apply converges, the next plan is empty', async () => {
     const dir = project('adopt');
     const exported = await runCli(['export'], { cwd: dir, env });
