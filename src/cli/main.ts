@@ -13,6 +13,7 @@ import { runDemo } from './commands/demo.js';
 import { runDoctorCommand, type DoctorFlags } from './commands/doctor.js';
 import { runExportCommand, type ExportFlags } from './commands/export.js';
 import { runDriftCommand, type DriftFlags } from './commands/drift.js';
+import { runGitHubApply, runGitHubComment, runGitHubDrift, type GitHubFlags } from './commands/github.js';
 import { runValidate, type ValidateFlags } from './commands/validate.js';
 import { runPlanCommand, type PlanFlags } from './commands/plan.js';
 import { parseSandboxFlags, runSandbox, type SandboxFlags } from './commands/sandbox.js';
@@ -141,6 +142,26 @@ function driftCommand(program: Command, ctx: RunContext, outcome: CommandOutcome
     });
 }
 
+function githubCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
+  const github = program.command('github').description('The GitOps loop in GitHub Actions: the plan comment, the approved-plan apply, the drift issue');
+  const connection = (command: Command) =>
+    command
+      .option('--config <file>', 'project configuration (default: ./tug.yaml)')
+      .option('--iris-url <url>', 'Iris API base URL (overrides tug.yaml and TRACKUNIT_IRIS_URL)')
+      .option('--auth-url <url>', 'authorization server base URL');
+  connection(github.command('comment').description('On a pull request: post or update its one plan comment from a plan file, and keep the plan for the apply after merge'))
+    .requiredOption('--plan <file>', 'the plan file `tug plan --out` wrote')
+    .action(async (flags: GitHubFlags) => {
+      outcome.exitCode = await runGitHubComment(flags, ctx);
+    });
+  connection(github.command('apply').description('On a push to main: apply exactly the plan approved on the merged pull request, or nothing (exit 4)')).action(async (flags: GitHubFlags) => {
+    outcome.exitCode = await runGitHubApply(flags, ctx);
+  });
+  connection(github.command('drift').description('On a schedule: tug drift, then open, update or close the one tug-drift issue')).action(async (flags: GitHubFlags) => {
+    outcome.exitCode = await runGitHubDrift(flags, ctx);
+  });
+}
+
 function applyCommand(program: Command, ctx: RunContext, outcome: CommandOutcome): void {
   program
     .command('apply')
@@ -237,7 +258,7 @@ function demoCommand(program: Command, ctx: RunContext, outcome: CommandOutcome)
 }
 
 /** Every command, in the order `tug --help` lists them. */
-const COMMANDS = [sandboxCommand, validateCommand, planCommand, applyCommand, driftCommand, exportCommand, doctorCommand, snapshotCommand, unlockCommand, stateCommand, demoCommand];
+const COMMANDS = [sandboxCommand, validateCommand, planCommand, applyCommand, driftCommand, exportCommand, githubCommand, doctorCommand, snapshotCommand, unlockCommand, stateCommand, demoCommand];
 
 export function buildProgram(ctx: RunContext, outcome: CommandOutcome = { exitCode: ExitCode.ok }): Command {
   const program = rootCommand(ctx);
