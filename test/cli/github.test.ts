@@ -124,6 +124,22 @@ describe('the plan comment', () => {
     describeOdense('Funen branch.');
   }, 60_000);
 
+  it('finds its comment among hundreds (pages of 100) and updates it: never a second one', async () => {
+    const pr = github.pull(nextSha());
+    for (let i = 0; i < 250; i++) {
+      const body = i === 180 ? '<!-- tug-plan -->\nan older plan' : `review comment ${i} mentioning <!-- tug-plan --> in passing`;
+      pr.comments.push({ id: 50_000 + i, body, user: { login: i % 2 ? 'alice' : 'bob' } });
+    }
+    const r = await planJob(pr.number, pr.pull!.headSha);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Updated the plan comment');
+    expect(pr.comments).toHaveLength(250);
+    expect(pr.comments[180]!.body).toMatch(/^<!-- tug-plan -->\n## tug plan/);
+    const reads = github.log.filter((l) => l.method === 'GET' && l.path.includes(`/issues/${pr.number}/comments`));
+    expect(reads.map((l) => new URL(l.path, 'http://x').searchParams.get('page') ?? '1')).toEqual(['1', '2', '3']);
+    expect(github.log.filter((l) => l.method === 'POST')).toEqual([]);
+  }, 60_000);
+
   it("keeps a 10,000-change plan under GitHub's limit, every delete named; GitHub accepts it", async () => {
     const plan = hugePlan();
     const body = planCommentBody(plan, { sha: 'f'.repeat(40), runId: '1', serverUrl: 'https://github.example', owner: 'acme', repo: 'fleet' });
