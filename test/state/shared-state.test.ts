@@ -27,6 +27,7 @@ import { seedStore } from '../../src/sandbox/seed.js';
 import { runCli, type CliResult } from '../cli/run-cli.js';
 import { databasePassword, databaseUrlFor, describePostgres, freshSchema, sql, terminateTug } from '../support/postgres.js';
 import { tugWorker, type TugWorker } from '../support/tug-process.js';
+import { startGitHub, TOKENS } from '../support/github-server.js';
 
 type Doc = Record<string, unknown>;
 const DEMO = (() => {
@@ -302,7 +303,7 @@ describePostgres('shared state on PostgreSQL', () => {
     }
   }, 90_000);
 
-  it('two checkouts share one inventory: a fresh runner\'s plan takes the per-object reads from the database', async () => {
+  it("two checkouts share one inventory: a fresh runner's plan takes the per-object reads from the database", async () => {
     const schema = freshSchema();
     const docs = customers('inv', 30).map((c, i) => ({ ...c, contacts: [{ name: `Contact ${i}`, email: `c${i}@example.com` }] }));
     const first = checkout(schema, docs);
@@ -427,5 +428,37 @@ describePostgres('shared state on PostgreSQL', () => {
     );
     expect(tables[0]!.dump.length).toBeGreaterThan(100);
     expect(tables[0]!.dump).not.toContain(password);
+  }, 60_000);
+  it('the GitOps loop across fresh runners: the pull request runner keeps the plan in the database; two apply runners after the merge write once', async () => {
+    const github = await startGitHub();
+    const schema = freshSchema();
+    const docs = depots('loop', 3);
+    const runners = [checkout(schema, docs), checkout(schema, docs), checkout(schema, docs)];
+    try {
+      const ghEnv = (dir: string, event: object) => {
+        const file = join(dir, 'event.json');
+        writeFileSync(file, JSON.stringify(event));
+        return { ...runnerEnv(schema), GITHUB_TOKEN: TOKENS.write, GITHUB_REPOSITORY: github.repo, GITHUB_API_URL: github.url, GITHUB_EVENT_PATH: file };
+      };
+      const pr = github.pull('c'.repeat(40));
+      const [planner, applierA, applierB] = runners as [string, string, string];
+      await planInto(planner, schema);
+      const commented = await runCli(['github', 'comment', '--plan', 'plan.json'], {
+        cwd: planner,
+        env: ghEnv(planner, { pull_request: { number: pr.number, head: { sha: pr.pull!.headSha } } }),
+      });
+      expect(commented.code, commented.stderr).toBe(0);
+      expect(await sql(`SELECT count(*)::int AS n FROM ${schema}.kept_plans`)).toEqual([{ n: 1 }]);
+      github.merge(pr.number, 'd'.repeat(40));
+      const before = lastSeq();
+      const [a, b] = await Promise.all([applierA, applierB].map((dir) => runCli(['github', 'apply'], { cwd: dir, env: ghEnv(dir, { after: 'd'.repeat(40) }) })));
+      expect([a!.code, b!.code]).toContain(0);
+      for (const r of [a!, b!]) if (r.code !== 0) expect(r.stderr).toMatch(/lock|already/i);
+      expect(createsSince(before)).toEqual({ 'sites.create': 3, 'customers.create': 0 });
+      expect(duplicates()).toEqual([]);
+    } finally {
+      await github.close();
+      for (const dir of runners) rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
