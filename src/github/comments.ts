@@ -39,6 +39,7 @@ export function approvedDigest(body: string): { digest: string; commit?: string 
 interface Comment {
   id: number;
   body?: string | null;
+  user?: { type?: string } | null;
 }
 
 /** Every comment of an issue or pull request (all pages). */
@@ -50,9 +51,13 @@ async function comments(ctx: GitHubContext, issue: number): Promise<Comment[]> {
   }
 }
 
-/** The comment of `issue` whose first line is `marker`, if any (the first such). */
+/**
+ * The comment of `issue` whose first line is `marker`, if any (the first such) — posted by a bot (the
+ * workflow's token): a person's comment that starts with the marker is never taken for tug's, so nobody
+ * can point the apply after the merge at another plan by commenting.
+ */
 export async function findComment(ctx: GitHubContext, issue: number, marker: string): Promise<Comment | undefined> {
-  return (await comments(ctx, issue)).find((c) => (c.body ?? '').startsWith(marker));
+  return (await comments(ctx, issue)).find((c) => c.user?.type === 'Bot' && (c.body ?? '').startsWith(marker));
 }
 
 /** Creates the marked comment, or updates it in place; the body must start with `marker`. */

@@ -128,7 +128,7 @@ describe('the plan comment', () => {
     const pr = github.pull(nextSha());
     for (let i = 0; i < 250; i++) {
       const body = i === 180 ? '<!-- tug-plan -->\nan older plan' : `review comment ${i} mentioning <!-- tug-plan --> in passing`;
-      pr.comments.push({ id: 50_000 + i, body, user: { login: i % 2 ? 'alice' : 'bob' } });
+      pr.comments.push({ id: 50_000 + i, body, user: i === 180 ? { login: 'github-actions[bot]', type: 'Bot' } : { login: i % 2 ? 'alice' : 'bob', type: 'User' } });
     }
     const r = await planJob(pr.number, pr.pull!.headSha);
     expect(r.code, r.stderr).toBe(0);
@@ -202,6 +202,19 @@ describe('the apply after the merge', () => {
     expect(sandbox.requestLog.count((e) => e.write) - writes).toBe(1);
     expect(pr.comments.map((c) => c.body.split('\n')[0])).toEqual(['<!-- tug-plan -->', '<!-- tug-apply -->']);
     expect((await tug(['plan', '--detailed-exitcode'])).code).toBe(0);
+  }, 60_000);
+
+  it("never takes a person's comment for the plan comment: a digest pasted by hand is ignored", async () => {
+    const pr = github.pull(nextSha());
+    describeOdense('Funen branch (pasted).');
+    expect((await planJob(pr.number, pr.pull!.headSha)).code).toBe(0);
+    const forged = pr.comments[0]!.body.replace(/sha256:[0-9a-f]{64}/, `sha256:${'0'.repeat(64)}`);
+    pr.comments.unshift({ id: 1, body: forged, user: { login: 'mallory', type: 'User' } });
+    const merge = nextSha();
+    github.merge(pr.number, merge);
+    const applied = await tug(['github', 'apply'], job({ after: merge }));
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(pr.comments[0]!.body).toBe(forged); // untouched
   }, 60_000);
 
   it('refuses a plan that changed since approval (the account moved): exit 4, nothing written, the reason posted', async () => {

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 export interface FakeComment {
   id: number;
   body: string;
-  user: { login: string };
+  user: { login: string; type: 'Bot' | 'User' };
 }
 export interface FakeIssue {
   number: number;
@@ -79,7 +79,8 @@ export async function startGitHub(repo = 'acme/fleet'): Promise<GitHubFake> {
       const per = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
       const at = Number(url.searchParams.get('page') ?? 1);
       const last = Math.max(1, Math.ceil(list.length / per));
-      const link: Record<string, string> = at < last ? { link: `<${new URL(`${url.pathname}?per_page=${per}&page=${at + 1}`, `http://${req.headers.host}`).href}>; rel="next"` } : {};
+      const link: Record<string, string> =
+        at < last ? { link: `<${new URL(`${url.pathname}?per_page=${per}&page=${at + 1}`, `http://${req.headers.host}`).href}>; rel="next"` } : {};
       return send(200, list.slice((at - 1) * per, at * per), link);
     };
     let m: RegExpExecArray | null;
@@ -88,7 +89,7 @@ export async function startGitHub(repo = 'acme/fleet'): Promise<GitHubFake> {
       if (!issue) return send(404, { message: 'Not Found' });
       if (req.method === 'GET') return page(issue.comments);
       if (req.method === 'POST' && typeof body.body === 'string') {
-        const comment = { id: nextComment++, body: body.body, user: { login: 'github-actions[bot]' } };
+        const comment: FakeComment = { id: nextComment++, body: body.body, user: { login: 'github-actions[bot]', type: 'Bot' } };
         issue.comments.push(comment);
         return send(201, comment);
       }
