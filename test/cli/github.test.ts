@@ -208,7 +208,7 @@ describe('the apply after the merge', () => {
     const pr = github.pull(nextSha());
     describeOdense('Funen branch (pasted).');
     expect((await planJob(pr.number, pr.pull!.headSha)).code).toBe(0);
-    const forged = pr.comments[0]!.body.replace(/sha256:[0-9a-f]{64}/, `sha256:${'0'.repeat(64)}`);
+    const forged = pr.comments[0]!.body.replace(/sha256:[0-9a-f]{64}/g, `sha256:${'0'.repeat(64)}`);
     pr.comments.unshift({ id: 1, body: forged, user: { login: 'mallory', type: 'User' } });
     const merge = nextSha();
     github.merge(pr.number, merge);
