@@ -17,6 +17,7 @@ import { hugePlan } from '../render/plan-fixtures.js';
 import { start, V2 } from '../sandbox/helpers.js';
 import { startGitHub, TOKENS, type GitHubFake } from '../support/github-server.js';
 import { runCli } from './run-cli.js';
+import { outsideCode } from '../support/markdown.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples');
 let sandbox: SandboxHandle;
@@ -50,24 +51,6 @@ const describeOdense = (text: string) => {
   expect(after).not.toBe(before);
   writeFileSync(file, after);
 };
-
-/** Markdown outside code blocks and code spans (where GitHub renders HTML and links mentions). */
-function outsideCode(md: string): string {
-  const out: string[] = [];
-  let fence: string | undefined;
-  for (const line of md.split('\n')) {
-    if (fence !== undefined) {
-      const close = /^ {0,3}(`+)\s*$/.exec(line);
-      if (close && (close[1] ?? '').length >= fence.length) fence = undefined;
-      continue;
-    }
-    const open = /^ {0,3}(`{3,})/.exec(line);
-    if (open) fence = open[1];
-    else out.push(line.replace(/(`+)(.*?[^`])\1(?!`)/g, ''));
-  }
-  expect(fence, 'every fence is closed').toBeUndefined();
-  return out.join('\n');
-}
 
 beforeAll(async () => {
   sandbox = await start();

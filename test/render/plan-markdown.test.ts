@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/core/plan.js';
 import { codeSpan, escapeMarkdown, fencedBlock, ZWJ } from '../../src/render/escape-markdown.js';
 import { MARKDOWN_MAX_CHARS, renderPlanMarkdown } from '../../src/render/plan-markdown.js';
+import { outsideCode } from '../support/markdown.js';
 import {
   areaChanged,
   CONTACT,
@@ -20,27 +21,6 @@ import {
 
 const EVIL = '<script>@admin **x** | y';
 
-/**
- * The text GitHub would treat as Markdown/HTML: fenced blocks (closed by the CommonMark rule — a line of
- * at least as many backticks) and inline code spans removed. If a value closed a fence early, what
- * follows it would land here and the assertions below would see it.
- */
-function outsideCode(md: string): string {
-  const out: string[] = [];
-  let fence: string | undefined;
-  for (const line of md.split('\n')) {
-    if (fence !== undefined) {
-      const close = /^ {0,3}(`+)\s*$/.exec(line);
-      if (close && (close[1] ?? '').length >= fence.length) fence = undefined;
-      continue;
-    }
-    const open = /^ {0,3}(`{3,})/.exec(line);
-    if (open) fence = open[1];
-    else out.push(line.replace(/(`+)(.*?[^`])\1(?!`)/g, ''));
-  }
-  expect(fence, 'every fence is closed').toBeUndefined();
-  return out.join('\n');
-}
 
 function sectionOrder(md: string, headings: string[]): number[] {
   return headings.map((h) => md.indexOf(h));
