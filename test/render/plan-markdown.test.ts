@@ -21,7 +21,6 @@ import {
 
 const EVIL = '<script>@admin **x** | y';
 
-
 function sectionOrder(md: string, headings: string[]): number[] {
   return headings.map((h) => md.indexOf(h));
 }

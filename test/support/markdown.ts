@@ -1,6 +1,8 @@
 /**
  * Markdown as GitHub renders it, for tests of what tug posts: the text outside code blocks and code spans —
- * where HTML is rendered and @mentions are linked.
+ * where HTML is rendered and @mentions are linked. Fenced blocks close by the CommonMark rule (a line of at
+ * least as many backticks): if a value closed a fence early, what follows it would land in the result and
+ * the tests' assertions would see it.
  */
 import { expect } from 'vitest';
 
