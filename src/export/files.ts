@@ -11,7 +11,7 @@
  * without a depot. A file that would pass CHUNK_BYTES continues in `<name>-2.yaml` (`depots/<key>~2.yaml`:
  * `~` is not in any key), well below the 10 MB tug reads per file.
  */
-import { lstat, mkdir, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { ExportedObject, KindName } from '../core/kind.js';
@@ -156,6 +156,10 @@ export async function writeExport(outDir: string, files: readonly ExportFile[], 
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`internal: export path ${f.path} leaves the out directory`);
     return { file: f, path };
   });
+  const out = await stat(outDir).catch(() => undefined);
+  if (out && !out.isDirectory()) {
+    throw new ConfigError('export_out_not_directory', `--out ${outDir} is a file, not a directory`, { hint: 'Name a directory (it is created when missing).' });
+  }
   const present = [];
   for (const t of targets) if (await exists(t.path)) present.push(t.file.path);
   if (present.length > 0 && !options.force) {

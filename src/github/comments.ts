@@ -17,7 +17,7 @@ const DIGEST_LINE = /^<!-- tug-plan-digest: (sha256:[0-9a-f]{64}) commit: ([0-9a
 
 /** The plan comment: the plan's markdown (fitted), the digest and commit, a link to the run's artifact. */
 export function planCommentBody(plan: Plan, ctx: Pick<GitHubContext, 'sha' | 'runId' | 'serverUrl' | 'owner' | 'repo'>): string {
-  const run = runUrl(ctx as GitHubContext);
+  const run = runUrl(ctx);
   const footer = [
     '',
     `Plan digest \`${plan.digest}\`${ctx.sha ? ` for commit ${ctx.sha.slice(0, 12)}` : ''}. After the merge, \`tug github apply\` applies exactly this plan, or nothing.`,

@@ -68,7 +68,7 @@ export async function githubContext(env: NodeJS.ProcessEnv): Promise<GitHubConte
 }
 
 /** The run's page, where its artifacts are (absent outside Actions). */
-export function runUrl(ctx: GitHubContext): string | undefined {
+export function runUrl(ctx: Pick<GitHubContext, 'runId' | 'serverUrl' | 'owner' | 'repo'>): string | undefined {
   return ctx.runId ? `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}` : undefined;
 }
 

@@ -201,6 +201,14 @@ describe('tug export', () => {
     }
   }, 60_000);
 
+  it('--out naming a file is a clear error', async () => {
+    const dir = project('out-file');
+    writeFileSync(join(dir, 'manifests'), 'not a directory');
+    const r = await runCli(['export'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--out .*manifests is a file, not a directory \[export_out_not_directory\]/);
+  }, 60_000);
+
   it('never writes outside --out: a symlinked directory under it is refused before anything is written', async () => {
     const dir = project('symlink');
     const outside = join(root, 'outside');

@@ -200,6 +200,22 @@ describe('the apply after the merge', () => {
     expect(pr.comments[0]!.body).toBe(forged); // untouched
   }, 60_000);
 
+  it('a GitHub failure after the apply wrote is reported as such, never as "nothing was written"', async () => {
+    const pr = github.pull(nextSha());
+    describeOdense('Funen branch (read-only).');
+    expect((await planJob(pr.number, pr.pull!.headSha)).code).toBe(0);
+    const merge = nextSha();
+    github.merge(pr.number, merge);
+    const writes = sandbox.requestLog.count((e) => e.write);
+    const env = job({ after: merge }, TOKENS.readOnly); // may read the comments, may not post the result
+    writeFileSync(env.GITHUB_STEP_SUMMARY!, '');
+    const r = await tug(['github', 'apply'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/failed with 403/);
+    expect(sandbox.requestLog.count((e) => e.write) - writes).toBe(1);
+    expect(readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8')).not.toContain('Nothing was written');
+  }, 60_000);
+
   it('refuses a plan that changed since approval (the account moved): exit 4, nothing written, the reason posted', async () => {
     const pr = github.pull(nextSha());
     describeOdense('Funen branch (second).');

@@ -15,9 +15,10 @@ import { resolve } from 'node:path';
 import { applyExitCode, applyPlan } from '../../apply/index.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { runDrift } from '../../drift/run-drift.js';
-import { TugError, toTugError } from '../../errors.js';
+import { ExitCode, TugError, toTugError } from '../../errors.js';
+import type { ApplyReport } from '../../apply/report.js';
 import { findApprovedPlan } from '../../github/approved.js';
-import { APPLY_MARKER, PLAN_MARKER, planCommentBody, upsertComment } from '../../github/comments.js';
+import { APPLY_MARKER, GITHUB_BODY_LIMIT, PLAN_MARKER, planCommentBody, upsertComment } from '../../github/comments.js';
 import { githubContext, runUrl, type GitHubContext } from '../../github/context.js';
 import { syncDriftIssue } from '../../github/drift-issue.js';
 import { loadManifestSet } from '../../manifests/index.js';
@@ -74,40 +75,52 @@ export async function runGitHubApply(flags: GitHubFlags, ctx: RunContext): Promi
   const store = await openStateStore(config, ctx.env);
   const connection = await connectProject(config, flags, ctx.env);
   let pullNumber: number | undefined;
+  let report: ApplyReport | undefined;
   try {
     const account = store.account(accountOf(connection.client.config));
     const approved = await findApprovedPlan(gh, account.journals);
     pullNumber = approved.pullNumber;
     writeLine(ctx.stderr, `Applying the plan approved on #${pullNumber} (${approved.plan.digest}).`);
-    const report = await applyPlan({ client: connection.client, plan: approved.plan, config, manifests, state: store, now: ctx.now });
+    report = await applyPlan({ client: connection.client, plan: approved.plan, config, manifests, state: store, now: ctx.now });
+  } catch (error) {
+    const tug = toTugError(error);
+    const pull = pullNumber ?? (typeof tug.meta?.pullNumber === 'number' ? tug.meta.pullNumber : undefined);
+    if (pull !== undefined) await postFailure(gh, pull, tug);
+    await Promise.all([connection.close(), store.close()]);
+    throw tug;
+  }
+  try {
     const markdown = renderApplyMarkdown(report);
     await upsertComment(gh, pullNumber, APPLY_MARKER, `${APPLY_MARKER}\n${markdown}`);
     await summary(gh, markdown);
     writeLine(ctx.stdout, `Applied the approved plan of #${pullNumber}: ${report.outcomes.filter((o) => o.status === 'applied').length} changes applied.`);
     return applyExitCode(report);
-  } catch (error) {
-    const tug = toTugError(error);
-    const pull = pullNumber ?? (typeof tug.meta?.pullNumber === 'number' ? tug.meta.pullNumber : undefined);
-    if (pull !== undefined) {
-      const run = runUrl(gh);
-      const body = [
-        APPLY_MARKER,
-        `## ⛔ tug apply: the approved plan was not applied`,
-        '',
-        'Nothing was written.',
-        '',
-        fencedBlock(tug.message.split('\n')),
-        ...(tug.hint ? ['', escapeMarkdown(tug.hint)] : []),
-        ...(run ? ['', `See [the run](${run}).`] : []),
-      ].join('\n');
-      await upsertComment(gh, pull, APPLY_MARKER, body.slice(0, 60_000)).catch(() => undefined);
-      await summary(gh, body);
-    }
-    throw tug;
   } finally {
     await connection.close();
     await store.close();
   }
+}
+
+/**
+ * Why the apply did not happen, on the pull request. A refusal (stale, unsafe, no approved plan) comes
+ * before any write; any other failure may come after some (an interrupted apply keeps its journal).
+ */
+async function postFailure(gh: GitHubContext, pull: number, error: TugError): Promise<void> {
+  const refused = error.exitCode === ExitCode.stale || error.exitCode === ExitCode.unsafe;
+  const run = runUrl(gh);
+  const body = [
+    APPLY_MARKER,
+    refused ? '## ⛔ tug apply: the approved plan was not applied' : '## ❌ tug apply failed',
+    '',
+    refused ? 'Nothing was written.' : 'The apply stopped; what it wrote is in its journal, and `tug apply --resume` finishes it.',
+    '',
+    fencedBlock(error.message.split('\n')),
+    ...(error.hint ? ['', escapeMarkdown(error.hint)] : []),
+    ...(run ? ['', `See [the run](${run}).`] : []),
+  ].join('\n');
+  // A failure to say so must not hide the error itself.
+  await upsertComment(gh, pull, APPLY_MARKER, body.slice(0, GITHUB_BODY_LIMIT)).catch(() => undefined);
+  await summary(gh, body);
 }
 
 /** `tug github drift` */
