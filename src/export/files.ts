@@ -39,8 +39,19 @@ const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** An id as comment text: as is when plain, else JSON-quoted, so a line break in it cannot start YAML content. */
 const commentSafe = (id: string) => (/^[A-Za-z0-9._:@/-]+$/.test(id) ? id : JSON.stringify(id));
 
+/** Each object's text, rendered once: the export checks, sizes and writes it. */
+const rendered = new WeakMap<ExportedObject, string>();
+
 /** One object as a YAML document, the live id as a comment above it. */
 export function renderObject(object: ExportedObject): string {
+  const known = rendered.get(object);
+  if (known !== undefined) return known;
+  const text = renderDocument(object);
+  rendered.set(object, text);
+  return text;
+}
+
+function renderDocument(object: ExportedObject): string {
   const doc = new Document(object.manifest);
   visit(doc, {
     Pair(_, pair) {

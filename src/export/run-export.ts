@@ -74,11 +74,14 @@ export async function runExport(input: ExportInput): Promise<ExportOutput> {
  * others go to `skipped` with the first error's message.
  */
 function keepValid(objects: ExportedObject[], skipped: ExportSkip[]): ExportedObject[] {
-  const parsed: ParsedDocument[] = objects.map((o, i) => {
+  const parsed: Array<ParsedDocument | undefined> = objects.map((o, i) => {
     const result = parseYaml(renderObject(o), `#${i}`);
-    return result.documents[0]!;
+    if (result.documents.length === 1) return result.documents[0];
+    // Never expected (the writer's own YAML); if it happens, the object is reported, not written wrong.
+    skipped.push({ kind: o.kind, liveId: o.liveId, label: o.identity, reason: `its YAML does not read back: ${result.diagnostics[0]?.message ?? 'not one document'}` });
+    return undefined;
   });
-  let alive = objects.map((_, i) => i);
+  let alive = objects.flatMap((_, i) => (parsed[i] ? [i] : []));
   for (;;) {
     const { diagnostics } = validateDocuments(alive.map((i) => parsed[i]!));
     const failed = new Map<number, string>();
